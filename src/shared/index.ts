@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './logger.ts';
+export * from './secret-box.ts';
+export * from './phone.ts';
