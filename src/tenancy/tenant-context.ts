@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { WakalaError } from '../shared/errors.ts';
 import { withLogFields } from '../shared/logger.ts';
+import type { Language } from '../i18n/languages.ts';
 import type { PrismaClient as TenantPrismaClient } from '../generated/tenant/client.ts';
 
 export type Tier = 'basic' | 'premium' | 'enterprise';
-export type Language = 'en' | 'zu' | 'xh' | 'af' | 'st';
 
 /** A tenant as the rest of the system sees it once it has been resolved. */
 export interface ResolvedTenant {
