@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import i18next, { type i18n, type TFunction } from 'i18next';
+import i18next, { type i18n, type Resource, type TFunction } from 'i18next';
 import type { I18nText } from '../flows/reply.ts';
 import { LANGUAGES, type Language } from './languages.ts';
 
@@ -10,8 +10,8 @@ let instance: i18n | undefined;
 const fixedTs = new Map<Language, TFunction>();
 
 /** Reads every `locales/<lang>/<namespace>.json` file. */
-function loadResources(dir: string): Record<string, Record<string, unknown>> {
-  const resources: Record<string, Record<string, unknown>> = {};
+function loadResources(dir: string): Resource {
+  const resources: Resource = {};
   for (const language of LANGUAGES) {
     const languageDir = join(dir, language);
     resources[language] = {};
@@ -21,7 +21,7 @@ function loadResources(dir: string): Record<string, Record<string, unknown>> {
       const namespace = file.slice(0, -'.json'.length);
       resources[language][namespace] = JSON.parse(
         readFileSync(join(languageDir, file), 'utf8'),
-      ) as unknown;
+      ) as Resource[string][string];
     }
   }
   return resources;
