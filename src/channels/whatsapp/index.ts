@@ -1,0 +1,46 @@
+export { readWhatsappConfig, type WhatsappConfig } from './whatsapp-config.ts';
+export { isValidSignature, signWebhookBody } from './signature.ts';
+export {
+  createWhatsappRouter,
+  type WhatsappRouterOptions,
+} from './whatsapp-router.ts';
+export {
+  createWhatsappChannel,
+  type SendRepliesInput,
+  type WhatsappChannel,
+  type WhatsappChannelOptions,
+} from './whatsapp-channel.ts';
+export { createAccessTokenLookup, type TokenSource } from './access-tokens.ts';
+export {
+  renderReplies,
+  renderMenuPage,
+  PAGE_OPTION_PREFIX,
+  type RenderedReplies,
+} from './reply-renderer.ts';
+export { WHATSAPP_LIMITS } from './whatsapp-limits.ts';
+export {
+  GraphClient,
+  type OutboundPayload,
+  type MediaFile,
+} from './graph-client.ts';
+export {
+  GraphApiError,
+  classifyGraphError,
+  type GraphErrorAction,
+} from './graph-error.ts';
+export { parseWebhookPayload, type WebhookItem } from './webhook-payload.ts';
+export {
+  whatsappSettingsOf,
+  type WhatsappTenantSettings,
+} from './whatsapp-settings.ts';
+export type {
+  InboundJobData,
+  MediaStore,
+  WhatsappTenantResolver,
+  WhatsappTurnRunner,
+} from './whatsapp-ports.ts';
+export type {
+  AccessTokenLookup,
+  OutboundJobData,
+  SendPausePoint,
+} from './outbound-sender.ts';
