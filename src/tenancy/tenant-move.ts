@@ -22,7 +22,7 @@ import type { ResolutionInvalidator } from './tenant-resolver.ts';
 export type { TableCount };
 
 /** The steps of a move, in order; `failAfterStep` names one. */
-export type MoveStep = 'database' | 'migrate' | 'lock' | 'copy' | 'verify';
+export type MoveStep = 'database' | 'lock' | 'copy' | 'verify';
 
 /** Options of `moveTenantToDedicated`. */
 export interface MoveTenantOptions {
@@ -92,43 +92,16 @@ export async function moveTenantToDedicated(
   let isSwitched = false;
   try {
     await options.resolver?.invalidateTenant(target.tenantId);
-    await createDedicatedShard(cp, target);
+    const targetPool = await prepareTarget(cp, target);
     step('database');
-    const targetPool = await cp.shards.poolFor(target.toShardId);
-    await targetPool.query(`CREATE SCHEMA ${q(target.schemaName)}`);
-    await migrateTenantSchema(targetPool, target.schemaName, {
-      tenant: { id: target.tenantId, slug },
-    });
-    step('migrate');
     const sourcePool = await cp.shards.poolFor(target.fromShardId);
     const tables = await tablesInFkOrder(sourcePool, target.schemaName);
     source = await sourcePool.connect();
-    await lockSchemaTables(
-      source,
-      target.schemaName,
-      tables,
-      options.lockTimeoutMs ?? 15_000,
-    );
+    const lockTimeoutMs = options.lockTimeoutMs ?? 15_000;
+    await lockSchemaTables(source, target.schemaName, tables, lockTimeoutMs);
     say(`writes drained; copying ${tables.length} tables`);
     step('lock');
-    await assertSameMigrations(source, targetPool, target.schemaName);
-    const counts: TableCount[] = [];
-    for (const table of tables) {
-      const copied = await copyTable(
-        source,
-        targetPool,
-        target.schemaName,
-        table,
-      );
-      say(`copied ${table}: ${copied} rows`);
-    }
-    await copySequences(source, targetPool, target.schemaName);
-    step('copy');
-    for (const table of tables)
-      counts.push(
-        await countBoth(source, targetPool, target.schemaName, table),
-      );
-    step('verify');
+    const counts = await copyAll(source, targetPool, target, tables, say, step);
     const oldSchemaName = `${target.schemaName}_old_${stamp(options.now?.() ?? new Date())}`;
     await source.query(
       `ALTER SCHEMA ${q(target.schemaName)} RENAME TO ${q(oldSchemaName)}`,
@@ -136,11 +109,7 @@ export async function moveTenantToDedicated(
     const tier = await switchPlacement(cp, target, oldSchemaName);
     isSwitched = true;
     await commitSource(source, target, oldSchemaName);
-    await cp.shards.forgetClient({
-      shardId: target.fromShardId,
-      schemaName: target.schemaName,
-    });
-    await options.resolver?.invalidateTenant(target.tenantId);
+    await forgetOldPlacement(cp, target, options.resolver);
     say(
       `tenant ${slug} now lives in database ${target.databaseName}; old schema kept as ${oldSchemaName}`,
     );
@@ -148,15 +117,7 @@ export async function moveTenantToDedicated(
   } catch (error) {
     if (isSwitched) throw error;
     await source?.query('ROLLBACK').catch(() => undefined);
-    await undoMove(cp, target).catch((cleanupError: unknown) => {
-      cp.logger.error(
-        { err: cleanupError, tenantId: target.tenantId },
-        'move clean-up failed',
-      );
-    });
-    await options.resolver
-      ?.invalidateTenant(target.tenantId)
-      .catch(() => undefined);
+    await undoMove(cp, target, options.resolver);
     throw new WakalaError(
       'tenancy.move_failed',
       `Moving tenant ${slug} failed (${error instanceof WakalaError ? error.code : 'internal'}); it stays active on shard ${target.fromShardId} and the new database was dropped.`,
@@ -164,6 +125,68 @@ export async function moveTenantToDedicated(
     );
   } finally {
     source?.release();
+  }
+}
+
+/** Creates the dedicated database, its shard row and the migrated schema. */
+async function prepareTarget(
+  cp: ControlPlane,
+  target: MoveTarget,
+): Promise<pg.Pool> {
+  await createDedicatedShard(cp, target);
+  const targetPool = await cp.shards.poolFor(target.toShardId);
+  await targetPool.query(`CREATE SCHEMA ${q(target.schemaName)}`);
+  await migrateTenantSchema(targetPool, target.schemaName, {
+    tenant: { id: target.tenantId, slug: target.slug },
+  });
+  return targetPool;
+}
+
+/** Copies every table and sequence under the lock, then counts both sides. */
+async function copyAll(
+  source: pg.PoolClient,
+  targetPool: pg.Pool,
+  target: MoveTarget,
+  tables: string[],
+  say: (line: string) => void,
+  step: (done: MoveStep) => void,
+): Promise<TableCount[]> {
+  const schema = target.schemaName;
+  await assertSameMigrations(source, targetPool, schema);
+  for (const table of tables) {
+    const copied = await copyTable(source, targetPool, schema, table);
+    say(`copied ${table}: ${copied} rows`);
+  }
+  await copySequences(source, targetPool, schema);
+  step('copy');
+  const counts: TableCount[] = [];
+  for (const table of tables) {
+    counts.push(await countBoth(source, targetPool, schema, table));
+  }
+  step('verify');
+  return counts;
+}
+
+/**
+ * After the switch the move has happened; a failure to drop a cached client
+ * or cache entry is only logged (entries expire by their ttl anyway).
+ */
+async function forgetOldPlacement(
+  cp: ControlPlane,
+  target: MoveTarget,
+  resolver: ResolutionInvalidator | undefined,
+): Promise<void> {
+  try {
+    await cp.shards.forgetClient({
+      shardId: target.fromShardId,
+      schemaName: target.schemaName,
+    });
+    await resolver?.invalidateTenant(target.tenantId);
+  } catch (error) {
+    cp.logger.warn(
+      { err: error, tenantId: target.tenantId },
+      'cache invalidation after move failed',
+    );
   }
 }
 
@@ -273,20 +296,36 @@ async function commitSource(
   }
 }
 
-/** Puts the tenant back to work where it was and removes the new database. */
-async function undoMove(cp: ControlPlane, target: MoveTarget): Promise<void> {
-  await cp.pool.query(
-    `UPDATE control.tenants SET status = 'active', updated_at = now() WHERE id = $1 AND status = 'moving' AND shard_id = $2`,
-    [target.tenantId, target.fromShardId],
-  );
-  await cp.shards.release(target.toShardId);
-  await serverQuery(
-    cp,
-    `DROP DATABASE IF EXISTS ${q(target.databaseName)} WITH (FORCE)`,
-  );
-  await cp.pool.query('DELETE FROM control.shards WHERE id = $1', [
-    target.toShardId,
-  ]);
+/**
+ * Puts the tenant back to work where it was and removes the new database.
+ * Clean-up failures are logged, not thrown: the move's own error matters.
+ */
+async function undoMove(
+  cp: ControlPlane,
+  target: MoveTarget,
+  resolver: ResolutionInvalidator | undefined,
+): Promise<void> {
+  try {
+    await cp.pool.query(
+      `UPDATE control.tenants SET status = 'active', updated_at = now()
+        WHERE id = $1 AND status = 'moving' AND shard_id = $2`,
+      [target.tenantId, target.fromShardId],
+    );
+    await cp.shards.release(target.toShardId);
+    await serverQuery(
+      cp,
+      `DROP DATABASE IF EXISTS ${q(target.databaseName)} WITH (FORCE)`,
+    );
+    await cp.pool.query('DELETE FROM control.shards WHERE id = $1', [
+      target.toShardId,
+    ]);
+    await resolver?.invalidateTenant(target.tenantId);
+  } catch (error) {
+    cp.logger.error(
+      { err: error, tenantId: target.tenantId },
+      'move clean-up failed',
+    );
+  }
 }
 
 /** What purge-old removed. */

@@ -105,6 +105,47 @@ describe('TenantResolver', () => {
     });
   });
 
+  describe('when a lookup races a change of its mapping', () => {
+    it('does not cache the answer it read before the invalidation', async () => {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // The real query runs first; only its answer is held back, so the
+      // read is from before the change and lands after the invalidation.
+      const heldPool = {
+        query: async (sql: string, values?: unknown[]) => {
+          const result = await env.cp.pool.query(sql, values);
+          await gate;
+          return result;
+        },
+      } as unknown as typeof env.cp.pool;
+      const racer = createTenantResolver({
+        controlPlane: { pool: heldPool },
+        redis,
+        keyPrefix: prefix,
+        logger,
+      });
+      const lookup = racer.byWhatsappPhoneNumberId('321321321');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await env.cp.pool.query(
+        `INSERT INTO control.whatsapp_numbers (phone_number_id, tenant_id, display_number)
+         VALUES ('321321321', $1, '+27110000003')`,
+        [tenant.id],
+      );
+      await resolver.invalidateMappings([
+        { whatsappPhoneNumberId: '321321321' },
+      ]);
+      release();
+      expect(await lookup).toEqual({ kind: 'unknown' });
+      expect(await resolver.byWhatsappPhoneNumberId('321321321')).toMatchObject(
+        {
+          kind: 'tenant',
+        },
+      );
+    });
+  });
+
   describe('when a number is unknown', () => {
     it('caches the unknown until the new mapping is invalidated', async () => {
       expect(await resolver.byWhatsappPhoneNumberId('555666777')).toEqual({
@@ -162,14 +203,14 @@ describe('TenantResolver', () => {
       expect(await resolver.byDisplayNumber('not a number')).toEqual({
         kind: 'unknown',
       });
-      expect(await redis.keys(`${prefix}:resolve:wa:1*`)).toEqual([]);
+      expect(await redis.keys(`${prefix}:{resolve}:wa:1*`)).toEqual([]);
     });
   });
 });
 
 describe('resolverKey', () => {
   it('puts every key under the prefix', () => {
-    expect(resolverKey('wk', 'wa', '123')).toBe('wk:resolve:wa:123');
+    expect(resolverKey('wk', 'wa', '123')).toBe('wk:{resolve}:wa:123');
   });
 
   it('rejects a segment containing a colon or an empty segment', () => {

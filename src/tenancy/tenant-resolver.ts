@@ -37,7 +37,7 @@ export interface ResolutionInvalidator {
 export interface TenantResolverOptions {
   controlPlane: { pool: Queryable };
   redis: Redis;
-  /** Every key lives under it: `<keyPrefix>:resolve:...`. */
+  /** Every key lives under it: `<keyPrefix>:{resolve}:...`. */
   keyPrefix: string;
   ttlSeconds?: number;
   /** How long an unknown (or a tenant in transition) is remembered. */
@@ -69,13 +69,15 @@ export interface TenantResolver extends ResolutionInvalidator {
 
 /**
  * Builds every Redis key of resolution. A segment may not contain `:` or
- * be empty, so no crafted number can reach another mapping's key.
+ * be empty, so no crafted number can reach another mapping's key. The
+ * `{resolve}` hash tag keeps all of them in one Redis Cluster slot, which
+ * the guarded write (one script over several keys) needs.
  */
 export function resolverKey(prefix: string, ...segments: string[]): string {
-  if (prefix === '') {
+  if (prefix === '' || /[{}]/.test(prefix)) {
     throw new WakalaError(
       'tenancy.redis_key',
-      'The resolver key prefix must not be empty.',
+      'The resolver key prefix must be non-empty and contain no braces.',
     );
   }
   for (const segment of segments) {
@@ -86,7 +88,7 @@ export function resolverKey(prefix: string, ...segments: string[]): string {
       );
     }
   }
-  return [prefix, 'resolve', ...segments].join(':');
+  return [prefix, '{resolve}', ...segments].join(':');
 }
 
 /** The key of one mapping's cached answer. */
@@ -135,15 +137,28 @@ type LookupKind = keyof typeof LOOKUPS;
 const TRANSIENT_STATUSES = new Set(['provisioning', 'moving']);
 
 /**
+ * Writes an answer only if no invalidation happened since the lookup read
+ * the generation (KEYS: generation, answer, tenant index or none).
+ */
+const GUARDED_STORE = `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+if KEYS[3] then
+  redis.call('SADD', KEYS[3], KEYS[2])
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
+end
+return 1`;
+
+/**
  * Creates the resolver. Unknown numbers are remembered for
  * `unknownTtlSeconds` so a flood of messages to a stray number does not hit
  * the database; whoever adds a mapping calls `invalidateMappings` so it is
  * visible at once. When Redis fails, lookups fall back to the database.
  *
- * Known shortcoming: a lookup that read the database just before a change
- * and writes its answer just after the change's invalidation caches the old
- * answer until it expires. Moves invalidate before and after the switch to
- * shrink that window; a per-tenant version checked on write would close it.
+ * Every invalidation also bumps a generation counter, and an answer read
+ * from the database is cached only if the generation is still the one seen
+ * before the read: a lookup racing a change can never cache the old answer
+ * after the change's invalidation.
  */
 export function createTenantResolver(
   options: TenantResolverOptions,
@@ -155,34 +170,49 @@ export function createTenantResolver(
   const logger = options.logger.child({ module: 'tenant-resolver' });
   const indexKey = (tenantId: string) =>
     resolverKey(keyPrefix, 'tenant', tenantId);
+  const generationKey = resolverKey(keyPrefix, 'generation');
 
   async function cached(
     key: string,
     load: () => Promise<Resolution>,
   ): Promise<Resolution> {
-    const hit = await redis.get(key).catch((error: unknown) => {
-      logger.warn({ err: error }, 'resolution cache read failed');
-      return null;
-    });
-    if (hit !== null) return decode(hit);
+    const read = await redis
+      .mget(key, generationKey)
+      .catch((error: unknown) => {
+        logger.warn({ err: error }, 'resolution cache read failed');
+        return undefined;
+      });
+    const [hit, generation] = read ?? [];
+    if (typeof hit === 'string') return decode(hit);
     const found = await load();
-    await store(key, found).catch((error: unknown) => {
-      logger.warn({ err: error }, 'resolution cache write failed');
-    });
+    if (read) {
+      await store(key, found, generation ?? '').catch((error: unknown) => {
+        logger.warn({ err: error }, 'resolution cache write failed');
+      });
+    }
     return found;
   }
 
-  async function store(key: string, found: Resolution): Promise<void> {
+  async function store(
+    key: string,
+    found: Resolution,
+    generation: string,
+  ): Promise<void> {
     const isTransient =
       found.kind === 'unknown' ||
       (found.kind === 'tenant' && TRANSIENT_STATUSES.has(found.tenant.status));
     const seconds = isTransient ? unknownTtl : ttl;
-    const multi = redis.multi().set(key, JSON.stringify(found), 'EX', seconds);
-    if (found.kind === 'tenant') {
-      const index = indexKey(found.tenant.id);
-      multi.sadd(index, key).expire(index, ttl);
-    }
-    await multi.exec();
+    const keys = [generationKey, key];
+    if (found.kind === 'tenant') keys.push(indexKey(found.tenant.id));
+    await redis.eval(
+      GUARDED_STORE,
+      keys.length,
+      ...keys,
+      generation,
+      JSON.stringify(found),
+      seconds,
+      ttl,
+    );
   }
 
   async function lookupTenant(
@@ -275,13 +305,17 @@ export function createTenantResolver(
       );
     },
     async invalidateTenant(tenantId) {
+      // Bump first: a racing write is then refused, or already indexed.
+      await redis.incr(generationKey);
       const index = indexKey(tenantId);
       const keys = await redis.smembers(index);
       await redis.del(index, ...keys);
     },
     async invalidateMappings(mappings) {
-      if (mappings.length === 0) return;
-      await redis.del(...mappings.map((m) => mappingKey(keyPrefix, m)));
+      const keys = mappings.map((m) => mappingKey(keyPrefix, m));
+      const multi = redis.multi().incr(generationKey);
+      if (keys.length > 0) multi.del(...keys);
+      await multi.exec();
     },
   };
   return resolver;
