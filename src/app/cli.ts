@@ -1,5 +1,9 @@
 import { WakalaError } from '../shared/errors.ts';
-import { processIo, type CommandIo, type CommandRunner } from './commands/command-io.ts';
+import {
+  processIo,
+  type CommandIo,
+  type CommandRunner,
+} from './commands/command-io.ts';
 
 const USAGE = `Usage: wakala <command> [options]
 
@@ -33,7 +37,8 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
     (await import('./commands/tenant-move.ts')).runTenantMove,
   'tenant purge-old': async () =>
     (await import('./commands/tenant-purge-old.ts')).runTenantPurgeOld,
-  'demo seed': async () => (await import('./commands/demo-seed.ts')).runDemoSeed,
+  'demo seed': async () =>
+    (await import('./commands/demo-seed.ts')).runDemoSeed,
 };
 
 /** Runs the `wakala` command line; returns the process exit code. */

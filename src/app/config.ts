@@ -1,7 +1,19 @@
 import { z } from 'zod';
+import {
+  readWhatsappConfig,
+  type WhatsappConfig,
+} from '../channels/whatsapp/index.ts';
 import { WakalaError } from '../shared/errors.ts';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+] as const;
 
 const postgresUrl = z
   .string()
@@ -9,11 +21,9 @@ const postgresUrl = z
     message: 'must be a postgres:// or postgresql:// URL',
   });
 
-const redisUrl = z
-  .string()
-  .refine((value) => /^rediss?:\/\/.+/.test(value), {
-    message: 'must be a redis:// or rediss:// URL',
-  });
+const redisUrl = z.string().refine((value) => /^rediss?:\/\/.+/.test(value), {
+  message: 'must be a redis:// or rediss:// URL',
+});
 
 const configSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -33,9 +43,9 @@ const configSchema = z.object({
     .string()
     .min(32, { message: 'must be at least 32 characters long' })
     .optional(),
-  WAKALA_PUBLIC_URL: z.url({ message: 'must be an http(s) URL' }).default(
-    'http://localhost:3000',
-  ),
+  WAKALA_PUBLIC_URL: z
+    .url({ message: 'must be an http(s) URL' })
+    .default('http://localhost:3000'),
   WAKALA_DEDICATED_DATABASE_URL: postgresUrl.optional(),
   USSD_BUDGET_MS: z.coerce.number().int().min(200).max(15000).default(2000),
   USSD_SCREEN_LIMIT: z.coerce.number().int().min(60).max(182).default(160),
@@ -49,6 +59,8 @@ export interface Config extends RawConfig {
   isEmbedded: boolean;
   adminToken: string;
   secretKey: string;
+  /** Null unless WHATSAPP_APP_SECRET or WHATSAPP_VERIFY_TOKEN is set. */
+  whatsapp: WhatsappConfig | null;
 }
 
 /**
@@ -80,6 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     isEmbedded,
     adminToken: raw.WAKALA_ADMIN_TOKEN ?? '',
     secretKey: raw.WAKALA_SECRET_KEY ?? EMBEDDED_SECRET_KEY,
+    whatsapp:
+      env.WHATSAPP_APP_SECRET || env.WHATSAPP_VERIFY_TOKEN
+        ? readWhatsappConfig(env)
+        : null,
   };
 }
 

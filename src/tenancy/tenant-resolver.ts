@@ -36,7 +36,11 @@ export interface ResolutionInvalidator {
 /** Options of `createTenantResolver`. */
 export interface TenantResolverOptions {
   controlPlane: { pool: Queryable };
-  redis: Redis;
+  /**
+   * The cache. Null in the embedded demo, which has no Redis: every lookup
+   * then reads the database, which is fine for one person trying Wakala.
+   */
+  redis: Redis | null;
   /** Every key lives under it: `<keyPrefix>:{resolve}:...`. */
   keyPrefix: string;
   ttlSeconds?: number;
@@ -176,6 +180,7 @@ export function createTenantResolver(
     key: string,
     load: () => Promise<Resolution>,
   ): Promise<Resolution> {
+    if (!redis) return load();
     const read = await redis
       .mget(key, generationKey)
       .catch((error: unknown) => {
@@ -198,6 +203,7 @@ export function createTenantResolver(
     found: Resolution,
     generation: string,
   ): Promise<void> {
+    if (!redis) return;
     const isTransient =
       found.kind === 'unknown' ||
       (found.kind === 'tenant' && TRANSIENT_STATUSES.has(found.tenant.status));
@@ -305,6 +311,7 @@ export function createTenantResolver(
       );
     },
     async invalidateTenant(tenantId) {
+      if (!redis) return;
       // Bump first: a racing write is then refused, or already indexed.
       await redis.incr(generationKey);
       const index = indexKey(tenantId);
@@ -312,6 +319,7 @@ export function createTenantResolver(
       await redis.del(index, ...keys);
     },
     async invalidateMappings(mappings) {
+      if (!redis) return;
       const keys = mappings.map((m) => mappingKey(keyPrefix, m));
       const multi = redis.multi().incr(generationKey);
       if (keys.length > 0) multi.del(...keys);

@@ -32,7 +32,10 @@ export function createApp(options: CreateAppOptions): Express {
 
   app.use((req, res) => {
     res.status(404).json({
-      error: { code: 'http.not_found', message: `No route for ${req.method} ${req.path}.` },
+      error: {
+        code: 'http.not_found',
+        message: `No route for ${req.method} ${req.path}.`,
+      },
     });
   });
   app.use(errorHandler(options.logger));
@@ -43,12 +46,18 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const status = httpStatusOf(error);
     if (status >= 500) {
-      logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+      logger.error(
+        { err: error, method: req.method, path: req.path },
+        'request failed',
+      );
     }
     res.status(status).json({
       error: {
         code: error instanceof WakalaError ? error.code : codeFor(status),
-        message: status >= 500 ? 'Internal error; the failure was logged.' : messageOf(error),
+        message:
+          status >= 500
+            ? 'Internal error; the failure was logged.'
+            : messageOf(error),
       },
     });
   };
@@ -58,7 +67,9 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
 function httpStatusOf(error: unknown): number {
   if (error instanceof WakalaError) return error.httpStatus;
   const status = (error as { status?: unknown }).status;
-  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+  return typeof status === 'number' && status >= 400 && status < 600
+    ? status
+    : 500;
 }
 
 function codeFor(status: number): string {

@@ -1,0 +1,2 @@
+export * from './whatsapp-preview.ts';
+export * from './ussd-dialer.ts';
