@@ -9,6 +9,11 @@ export type FlowEvent =
   | { type: 'user.text'; text: string }
   /** An option id from a menu the flow sent (typed digit, list reply, ...). */
   | { type: 'user.choice'; optionId: string }
+  /**
+   * The contact typed `menu` or `0` where no option answers to it: go back
+   * to the main menu. Channels never build it; the turn runner does.
+   */
+  | { type: 'user.menu' }
   | {
       type: 'user.location';
       latitude: number;
