@@ -13,8 +13,11 @@ Commands:
   migrate                   apply pending migrations to the control plane and every tenant schema
   tenant create --name <name> --tier <basic|premium|enterprise> --owner-phone <+27...>
                 [--slug <slug>] [--whatsapp-phone-id <id> --whatsapp-number <+27...>]
-                [--ussd-code <*120*123#>]
+                [--ussd-code <*120*123#>] [--shared-ussd-code <code> --store-code <digits>]
+                [--language <en|zu|xh|af|st>] [--request-key <key>]
                             create a shop end to end; prints its API key once
+                            (the WhatsApp access token is read from
+                            WAKALA_WHATSAPP_ACCESS_TOKEN, never a flag)
   tenant list               list shops with tier, shard and numbers
   tenant move <slug> --to dedicated
                             move a shop to a database of its own
@@ -22,7 +25,7 @@ Commands:
   demo seed                 create the demo shop (slug "demo") in DATABASE_URL
 
 Environment: DATABASE_URL, REDIS_URL, WAKALA_SECRET_KEY, WAKALA_ADMIN_TOKEN,
-PORT, LOG_LEVEL (see README.md).`;
+PORT, LOG_LEVEL, WAKALA_REDIS_PREFIX (see README.md).`;
 
 /** Loads a command module only when it is used, so start-up stays quick. */
 const COMMANDS: Record<string, () => Promise<CommandRunner>> = {

@@ -47,6 +47,12 @@ const configSchema = z.object({
     .url({ message: 'must be an http(s) URL' })
     .default('http://localhost:3000'),
   WAKALA_DEDICATED_DATABASE_URL: postgresUrl.optional(),
+  WAKALA_REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/, {
+      message: 'must be 1 to 32 lowercase letters, digits, - or _',
+    })
+    .default('wakala'),
   USSD_BUDGET_MS: z.coerce.number().int().min(200).max(15000).default(2000),
   USSD_SCREEN_LIMIT: z.coerce.number().int().min(60).max(182).default(160),
 });

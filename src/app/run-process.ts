@@ -30,7 +30,11 @@ export async function runProcess(roles: ProcessRoles): Promise<number> {
 
   let services: Services;
   try {
-    services = await createServices({ config, logger });
+    services = await createServices({
+      config,
+      logger,
+      keyPrefix: config.WAKALA_REDIS_PREFIX,
+    });
   } catch (error) {
     logger.fatal({ err: error, code: codeOf(error) }, 'start-up failed');
     return 1;
