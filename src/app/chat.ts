@@ -128,7 +128,7 @@ async function chatOverWhatsapp(
   phone: string,
 ): Promise<number> {
   let counter = 0;
-  let choices: PreviewChoice[] = [];
+  let choices: PreviewChoice[];
   let lastMenu: { menu: MenuReply; language: Language } | undefined;
   let event: FlowEvent = { type: 'user.text', text: 'Hi' };
   for (;;) {

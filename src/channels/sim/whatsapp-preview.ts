@@ -59,7 +59,9 @@ export function previewWhatsapp(
       const digits = String(index + 1);
       choices.push({ digits, id: row.id });
       const description =
-        'description' in row && row.description ? ` - ${row.description}` : '';
+        'description' in row && typeof row.description === 'string'
+          ? ` - ${row.description}`
+          : '';
       lines.push(`  ${digits}. ${row.title}${description}`);
     });
     lines.push('');
