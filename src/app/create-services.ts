@@ -244,7 +244,7 @@ function buildRouters(
         resolveTenant: parts.resolver,
         turnRunner: parts.turnRunner,
         store: redis
-          ? createRedisUssdStore(redis, `${parts.keyPrefix}:ussd`)
+          ? createRedisUssdStore(redis, parts.keyPrefix)
           : createMemoryUssdStore(),
         logger,
         budgetMs: config.USSD_BUDGET_MS,

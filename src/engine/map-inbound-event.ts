@@ -1,7 +1,9 @@
 import type { FlowEvent } from './inbound-event.ts';
 import type { MenuEntry } from './session-envelope.ts';
 
-const MENU_WORDS = new Set(['menu', '0']);
+// '00' is the main-menu digit of the numbering every channel shows
+// (ROLE_DIGITS in src/flows/reply.ts).
+const MENU_WORDS = new Set(['menu', '0', '00']);
 
 /**
  * Turns what the contact typed into what the flow should see: the digits of

@@ -108,7 +108,9 @@ export function renderUssdScreen(
         parts.header.push(
           reply.shortText
             ? clean(translateText(language, reply.shortText))
-            : say('ussd:link.unavailable'),
+            : // Known shortcoming: there is no SMS sender yet, so a link
+              // without a short text is only named, not delivered.
+              say('ussd:link.unavailable'),
         );
         break;
       case 'end':

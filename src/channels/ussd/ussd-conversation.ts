@@ -70,6 +70,9 @@ export class UssdConversation {
     };
   }
 
+  // Known shortcoming: two requests of one gateway session at the same time
+  // (which gateways do not send) would race on this state; the engine's
+  // conversation lock still keeps the flow itself consistent.
   private async save(step: Step, state: ScreenState): Promise<UssdResponse> {
     const full = { ...state, consumed: step.consumed, lastStep: step.step };
     await this.options.store.saveSession(step.request.sessionId, full);
@@ -100,6 +103,9 @@ export class UssdConversation {
       return this.runTurn(step, id, { type: 'user.start' }, { language: 'en' });
     }
     const lastShop = await this.options.store.getLastShop(serviceCode, phone);
+    // Known shortcoming: before any shop is known, a new contact on a shared
+    // code is asked for the store code in English (the platform default);
+    // a per-code default language in the control plane would fix it.
     if (!lastShop) return this.askStoreCode(step, 'en', false);
     const screen = this.screens.chooseShop(lastShop.language, lastShop.name);
     return this.save(step, {
