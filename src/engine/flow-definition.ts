@@ -11,7 +11,9 @@ export interface FlowStart {
 
 /**
  * A flow the turn runner can drive. The machine speaks by emitting
- * `{ type: 'reply', reply }` (XState `emit`), keeps `language` in its
+ * `{ type: 'reply', reply }` (XState `emit`), reports a step it answered
+ * with an apology by emitting `{ type: 'flow.failed', code }` (logged by
+ * the engine, since the turn itself succeeds), keeps `language` in its
  * context and ends the conversation by reaching a final state. Its context
  * must be JSON-safe, and every invoked actor registered by name in
  * `setup({ actors })`, or its snapshot cannot be restored.
@@ -27,4 +29,11 @@ export interface FlowDefinition {
   machine: AnyStateMachine;
   /** Input for a fresh actor (contact, channel, tenant defaults). */
   createInput(start: FlowStart): unknown;
+  /**
+   * Context values a fresh conversation starts with (nulls, first pages).
+   * Stored sessions leave out fields still at these values and get them
+   * back on restore, which keeps sessions small. Changing a default
+   * changes what older sessions restore to: bump `version` with it.
+   */
+  contextDefaults?: Readonly<Record<string, unknown>>;
 }

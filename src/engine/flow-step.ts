@@ -139,11 +139,31 @@ async function finishFlowStep(
     language: turn.language,
     isEnded: saved.isEnded,
   });
+  logFlowFailures(turn, flow, flowTurn.failures);
   turn.log.info(
     { flowId: flow.id, bytes: saved.bytes, replies: flowTurn.replies.length },
     'turn completed',
   );
   return turnResult(turn, 'handled', flowTurn.replies, {
     isEnded: saved.isEnded,
+    failures: flowTurn.failures,
   });
+}
+
+/**
+ * A flow that catches its own error (a database call failed) apologises
+ * and carries on, so the turn succeeds; the on-call person still needs to
+ * see each one, with the tenant and turn ids the turn's logger carries.
+ */
+function logFlowFailures(
+  turn: Turn,
+  flow: FlowDefinition,
+  failures: readonly string[],
+): void {
+  for (const code of failures) {
+    turn.log.error(
+      { code, flowId: flow.id },
+      'flow step failed; the contact got an apology and the conversation goes on',
+    );
+  }
 }

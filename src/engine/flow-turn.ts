@@ -10,6 +10,8 @@ export interface FlowTurn {
   actor: Actor<AnyStateMachine>;
   /** Replies emitted so far, in order. */
   replies: Reply[];
+  /** Codes of `flow.failed` events emitted so far. */
+  failures: string[];
   /** Resolves when the flow's invoked work has settled or failed. */
   settled: Promise<SettleOutcome>;
 }
@@ -44,6 +46,10 @@ export function startFlowTurn(
   actor.on('reply', (emitted: { reply?: unknown }) => {
     if (isReply(emitted.reply)) replies.push(emitted.reply);
   });
+  const failures: string[] = [];
+  actor.on('flow.failed', (emitted: { code?: unknown }) => {
+    failures.push(typeof emitted.code === 'string' ? emitted.code : 'unknown');
+  });
   // An actor without an error observer rethrows its error globally, which
   // would crash the process; the settle check reads the error instead.
   actor.subscribe({ error: () => undefined });
@@ -55,7 +61,7 @@ export function startFlowTurn(
   for (const event of eventsToSend(options.event, envelope === undefined)) {
     actor.send(event);
   }
-  return { actor, replies, settled: whenSettled(actor) };
+  return { actor, replies, failures, settled: whenSettled(actor) };
 }
 
 function createFlowActor(

@@ -19,6 +19,11 @@ export interface TurnResult {
    * deliver the same message again later instead of sending the apology.
    */
   isRetryable: boolean;
+  /**
+   * Codes of the flow's own failures this turn (`flow.failed`): a step
+   * that failed and answered with an apology while the turn went on.
+   */
+  failures: string[];
 }
 
 export interface HandleOptions {
@@ -53,7 +58,7 @@ export function turnResult(
   turn: Turn,
   status: TurnResult['status'],
   replies: Reply[],
-  extra: { isEnded?: boolean; isRetryable?: boolean } = {},
+  extra: { isEnded?: boolean; isRetryable?: boolean; failures?: string[] } = {},
 ): TurnResult {
   return {
     status,
@@ -62,5 +67,6 @@ export function turnResult(
     isEnded: extra.isEnded ?? false,
     turnId: turn.id,
     isRetryable: extra.isRetryable ?? false,
+    failures: extra.failures ?? [],
   };
 }

@@ -90,7 +90,7 @@ export async function saveSession(
         : menuOf(flowTurn.replies),
     updatedAt: options.now,
   };
-  const encoded = encodeEnvelope(envelope);
+  const encoded = encodeEnvelope(envelope, options.flow);
   await options.sessions.set(options.conversation, encoded, options.ttlSeconds);
   saved.bytes = Buffer.byteLength(encoded);
   return saved;

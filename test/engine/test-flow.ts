@@ -23,6 +23,7 @@ const MAIN_MENU: MenuReply = {
     { id: 'boom', label: t('test:boom') },
     { id: 'zulu', label: t('test:zulu') },
     { id: 'finish', label: t('test:finish') },
+    { id: 'oops', label: t('test:oops') },
     { id: 'nav.back', label: t('common:nav.back'), role: 'back' },
   ],
 };
@@ -42,7 +43,9 @@ export function createTestFlow(journal: Journal, version = 1): FlowDefinition {
         | { type: 'user.menu' }
         | { type: 'user.text'; text: string }
         | { type: 'user.choice'; optionId: string },
-      emitted: {} as { type: 'reply'; reply: unknown },
+      emitted: {} as
+        | { type: 'reply'; reply: unknown }
+        | { type: 'flow.failed'; code: string },
     },
     actors: {
       record: fromPromise(async ({ input }: { input: { count: number } }) => {
@@ -113,6 +116,10 @@ export function createTestFlow(journal: Journal, version = 1): FlowDefinition {
               target: 'finished',
             },
             {
+              guard: ({ event }) => event.optionId === 'oops',
+              target: 'recovering',
+            },
+            {
               actions: emit({
                 type: 'reply',
                 reply: { kind: 'text', text: t('test:back') },
@@ -152,6 +159,22 @@ export function createTestFlow(journal: Journal, version = 1): FlowDefinition {
       },
       // No onError on purpose: the rejection makes the whole actor fail.
       failing: { invoke: { src: 'fail' } },
+      // The same failure caught by the flow, as the customer flow does it.
+      recovering: {
+        invoke: {
+          src: 'fail',
+          onError: {
+            target: 'idle',
+            actions: [
+              emit({ type: 'flow.failed', code: 'test.caught' }),
+              emit({
+                type: 'reply',
+                reply: { kind: 'text', text: t('common:error.apology') },
+              }),
+            ],
+          },
+        },
+      },
       finished: {
         type: 'final',
         entry: emit({

@@ -133,6 +133,29 @@ export function describeTurnRunnerFailures(
         expect(countOf(next)).toBe(1);
       });
 
+      it('logs a failure the flow caught itself, with tenant and turn ids', async () => {
+        const { runner, lines } = createTestRunner(backend, createTestFlow([]));
+        const contact = newContact();
+        await runner.handle(contact.message('hi'));
+        const caught = await runner.handle(contact.message('6'));
+        expect(caught).toMatchObject({
+          status: 'handled',
+          failures: ['test.caught'],
+          replies: APOLOGY,
+        });
+        const errors = lines.filter((line) => line.level === 50);
+        expect(errors).toEqual([
+          expect.objectContaining({
+            code: 'test.caught',
+            tenantId: 'tenant1',
+            turnId: caught.turnId,
+            flowId: 'test',
+          }),
+        ]);
+        const next = await runner.handle(contact.message('1'));
+        expect(next).toMatchObject({ status: 'handled', failures: [] });
+      });
+
       it('retries a failed message id, since only succeeded turns are marked', async () => {
         const { runner } = createTestRunner(backend, createTestFlow([]));
         const contact = newContact();

@@ -98,5 +98,6 @@ export function syntheticResult(
     isEnded: true,
     turnId: '',
     isRetryable: false,
+    failures: [],
   };
 }

@@ -76,24 +76,30 @@ export type CustomerEmitted =
    */
   | { type: 'flow.failed'; code: string };
 
+/**
+ * What a fresh conversation remembers besides its input. The engine also
+ * uses it to leave these values out of stored sessions (FlowDefinition's
+ * `contextDefaults`).
+ */
+export const CUSTOMER_CONTEXT_DEFAULTS = {
+  userId: null,
+  categoryId: null,
+  page: 1,
+  productId: null,
+  productOrigin: 'browse',
+  searchQuery: null,
+  quantity: null,
+  cartPage: 1,
+  cartProductId: null,
+  checkoutNumber: 0,
+  fulfilment: null,
+  deliveryAddress: null,
+  latitude: null,
+  longitude: null,
+  paymentMethod: null,
+} as const satisfies Omit<CustomerContext, keyof CustomerInput>;
+
 /** The context of a fresh conversation. */
 export function createCustomerContext(input: CustomerInput): CustomerContext {
-  return {
-    ...input,
-    userId: null,
-    categoryId: null,
-    page: 1,
-    productId: null,
-    productOrigin: 'browse',
-    searchQuery: null,
-    quantity: null,
-    cartPage: 1,
-    cartProductId: null,
-    checkoutNumber: 0,
-    fulfilment: null,
-    deliveryAddress: null,
-    latitude: null,
-    longitude: null,
-    paymentMethod: null,
-  };
+  return { ...input, ...CUSTOMER_CONTEXT_DEFAULTS };
 }

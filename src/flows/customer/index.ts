@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Channel, Contact } from '../../engine/inbound-event.ts';
 import { isE164 } from '../../shared/index.ts';
 import type { ResolvedTenant } from '../../tenancy/tenant-context.ts';
-import type { CustomerInput } from './context.ts';
+import { CUSTOMER_CONTEXT_DEFAULTS, type CustomerInput } from './context.ts';
 import { customerMachine } from './machine.ts';
 
 export type {
@@ -54,4 +54,5 @@ export const customerFlow = {
   machine: customerMachine,
   createInput: (start: CustomerFlowStart): CustomerInput =>
     createCustomerInput(start),
+  contextDefaults: CUSTOMER_CONTEXT_DEFAULTS,
 };
