@@ -68,7 +68,7 @@ export function encodeEnvelope(
   const stored: StoredEnvelope = {
     ...envelope,
     snapshot: compactSnapshot(
-      envelope.snapshot as unknown as PlainObject,
+      envelope.snapshot,
       flow.contextDefaults ?? {},
     ),
     menu: Object.fromEntries(envelope.menu),

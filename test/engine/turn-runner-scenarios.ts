@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionEnvelope } from '../../src/engine/index.ts';
 import { createTestFlow, type Journal } from './test-flow.ts';
 import {
   countOf,
