@@ -96,7 +96,7 @@ describe('customer flow checkout', () => {
       expect(await stockOf('Coca-Cola 2L')).toBe(46);
       // The session after a full purchase stays small (DESIGN.md: well
       // under 1 KB): ids and answers only, no lists.
-      expect(JSON.stringify(chat.persisted).length).toBeLessThan(1024);
+      expect(chat.storedBytes).toBeLessThan(1024);
     });
 
     it('lists the order with its status under My orders', async () => {

@@ -1,17 +1,28 @@
-import { createActor, type Snapshot } from 'xstate';
+import { randomUUID } from 'node:crypto';
+import {
+  MemoryConversationLocks,
+  MemoryInboundDeduplicator,
+  MemorySessionStore,
+  conversationOf,
+  createTurnRunner,
+  decodeEnvelope,
+  type Channel,
+  type Contact,
+  type ConversationKey,
+  type FlowEvent,
+  type InboundMessage,
+  type TurnResult,
+  type TurnRunner,
+} from '../../src/engine/index.ts';
 import {
   customerFlow,
   numberOptions,
-  type CustomerEvent,
   type MenuReply,
   type Reply,
 } from '../../src/flows/index.ts';
-import { translate } from '../../src/i18n/index.ts';
-import type { Channel, Contact } from '../../src/engine/inbound-event.ts';
+import { translate, type Language } from '../../src/i18n/index.ts';
+import { createLogger, type Logger } from '../../src/shared/index.ts';
 import type { TenantFixture } from '../commerce/tenant-fixture.ts';
-
-/** How long a turn may take to settle before the test fails. */
-const SETTLE_LIMIT_MS = 5_000;
 
 /** The outcome of one turn as a test reads it. */
 export interface Turn {
@@ -29,101 +40,94 @@ export interface ConversationOptions {
   fixture: TenantFixture;
   contact: Contact;
   channel?: Channel;
-  sessionId?: string;
 }
 
 /**
- * A tiny stand-in for the turn runner, enough to drive the customer flow in
- * a test: each turn restores the actor from a snapshot that went through a
- * real JSON round trip, sends one event inside the tenant scope, waits
- * until no invoked actor is running, and persists the snapshot again.
- * Typed text is mapped to options the way the engine does it.
+ * One contact talking to the fixture's tenant through the real turn runner
+ * (`createTurnRunner` with the customer flow and the in-memory session
+ * store, locks and de-duplicator), as a channel adapter would: each call
+ * builds an inbound message, and the engine restores the session, maps
+ * typed digits and `menu`, settles the flow and saves the session again.
+ * A turn the engine does not answer `handled` fails the test, with the
+ * error the runner logged.
  */
 export class Conversation {
-  private saved: unknown = undefined;
-  private lastMenu: Array<{ digits: string; optionId: string }> = [];
+  /** Language of the last turn's replies, for translations. */
+  language: Language;
+  private readonly sessions = new MemorySessionStore();
+  private readonly runner: TurnRunner;
+  private readonly logs = captureEngineLogs();
+  private readonly key: ConversationKey;
+  /** The encoded session after the last turn; undefined once it ended. */
+  private stored: string | undefined;
+  /** A session copied from another conversation, written before turn one. */
+  private seed: string | undefined;
   private lastMenuReply: MenuReply | undefined;
-  /** Language of the context after the last turn, for translations. */
-  language: string = 'en';
-  private ended = false;
 
-  constructor(private readonly options: ConversationOptions) {}
-
-  /** Sends an event as is. */
-  async send(event: CustomerEvent): Promise<Turn> {
-    if (this.ended) throw new Error('the conversation has ended');
-    const input = customerFlow.createInput({
-      contact: this.options.contact,
-      channel: this.options.channel ?? 'sim',
-      tenant: this.options.fixture.tenant,
+  constructor(private readonly options: ConversationOptions) {
+    const { fixture } = options;
+    this.language = fixture.tenant.defaultLanguage;
+    this.key = conversationOf(this.message({ type: 'user.start' }));
+    this.runner = createTurnRunner({
+      sessions: this.sessions,
+      locks: new MemoryConversationLocks(),
+      dedupe: new MemoryInboundDeduplicator(),
+      selectFlow: () => customerFlow,
+      runInTenant: (tenantId, fn) => {
+        if (tenantId !== fixture.tenant.id) {
+          throw new Error(`no tenant ${tenantId} in this fixture`);
+        }
+        return fixture.run(fn);
+      },
+      logger: this.logs.logger,
     });
-    // The input only matters for a fresh actor; a restored one ignores it.
-    const actor = createActor(customerFlow.machine, {
-      input,
-      ...(this.saved
-        ? {
-            snapshot: JSON.parse(
-              JSON.stringify(this.saved),
-            ) as Snapshot<unknown>,
-          }
-        : {}),
-    });
-    const replies: Reply[] = [];
-    let failure: unknown;
-    const failures: string[] = [];
-    actor.on('reply', (emitted) => replies.push(emitted.reply));
-    actor.on('flow.failed', (emitted) => failures.push(emitted.code));
-    actor.subscribe({ error: (error) => (failure = error) });
-    await this.options.fixture.run(async () => {
-      actor.start();
-      actor.send(event);
-      await settle(actor);
-    });
-    if (failure) throw failure as Error;
-    const snapshot = actor.getSnapshot();
-    this.ended = snapshot.status === 'done';
-    this.language = snapshot.context.language;
-    this.saved = actor.getPersistedSnapshot();
-    actor.stop();
-    this.remember(replies);
-    return {
-      replies,
-      keys: replies.map((reply) => reply.text.key),
-      text: replies
-        .map((reply) => renderText(reply, snapshot.context.language))
-        .join('\n'),
-      isEnded: this.ended,
-      failures,
-    };
   }
 
-  /** What a person types: digits of the last menu become a choice. */
+  /** Sends an event as a channel would deliver it. */
+  async send(event: FlowEvent): Promise<Turn> {
+    if (this.seed !== undefined) {
+      const ttl = this.options.fixture.tenant.sessionTtlSeconds;
+      await this.sessions.set(this.key, this.seed, ttl);
+      this.seed = undefined;
+    }
+    this.logs.clear();
+    const result = await this.runner.handle(this.message(event));
+    if (result.status !== 'handled') {
+      throw new Error(
+        `the turn ended ${result.status}, not handled: ${this.logs.problems()}`,
+      );
+    }
+    this.stored = await this.sessions.get(this.key);
+    this.language = result.language;
+    this.remember(result.replies);
+    return toTurn(result);
+  }
+
+  /** What a person types; the engine maps digits and `menu`/`0`. */
   type(text: string): Promise<Turn> {
-    const trimmed = text.trim();
-    const option = this.lastMenu.find((entry) => entry.digits === trimmed);
-    if (option)
-      return this.send({ type: 'user.choice', optionId: option.optionId });
-    if (/^(menu|0)$/i.test(trimmed)) return this.send({ type: 'user.menu' });
     return this.send({ type: 'user.text', text });
   }
 
+  /** A tap on an option (a WhatsApp list reply). */
   choose(optionId: string): Promise<Turn> {
     return this.send({ type: 'user.choice', optionId });
   }
 
   /** Option ids of the last menu, in order. */
   get optionIds(): string[] {
-    return this.lastMenu.map((entry) => entry.optionId);
+    const options = this.lastMenuReply?.options ?? [];
+    return numberOptions(options).map(({ option }) => option.id);
   }
 
   /**
-   * A second conversation that continues from this one's saved session, as
-   * a retried turn would after a crash that kept the old session.
+   * A second conversation of the same contact whose session store starts
+   * with this one's stored session, and whose locks and de-duplicator are
+   * fresh: a turn retried after a crash that kept the old session.
    */
   fork(): Conversation {
     const copy = new Conversation(this.options);
-    copy.saved = JSON.parse(JSON.stringify(this.saved)) as unknown;
-    copy.lastMenu = [...this.lastMenu];
+    copy.seed = this.stored;
+    copy.stored = this.stored;
     copy.lastMenuReply = this.lastMenuReply;
     copy.language = this.language;
     return copy;
@@ -141,55 +145,105 @@ export class Conversation {
     return option.id;
   }
 
-  /** The persisted snapshot as stored (after its JSON round trip). */
+  /** The flow snapshot as the engine stored it, decoded again. */
   get persisted(): { value: unknown; context: Record<string, unknown> } {
-    return JSON.parse(JSON.stringify(this.saved)) as {
+    const decoded = decodeEnvelope(this.storedSession(), customerFlow);
+    if (!decoded.isUsable) {
+      throw new Error(`the stored session is ${decoded.reason}`);
+    }
+    return decoded.envelope.snapshot as unknown as {
       value: unknown;
       context: Record<string, unknown>;
     };
   }
 
-  private remember(replies: Reply[]): void {
-    const menus = replies.filter((reply) => reply.kind === 'menu');
-    const menu = menus.at(-1);
-    if (replies.length > 0) {
-      this.lastMenuReply = menu;
-      this.lastMenu = menu
-        ? numberOptions(menu.options).map(({ digits, option }) => ({
-            digits,
-            optionId: option.id,
-          }))
-        : [];
+  /** Size of the stored session in bytes, as the store keeps it. */
+  get storedBytes(): number {
+    return Buffer.byteLength(this.storedSession());
+  }
+
+  private storedSession(): string {
+    if (this.stored === undefined) {
+      throw new Error('no session is stored: no turn yet, or it ended');
     }
+    return this.stored;
+  }
+
+  private message(event: FlowEvent): InboundMessage {
+    return {
+      id: randomUUID(),
+      tenantId: this.options.fixture.tenant.id,
+      channel: this.options.channel ?? 'sim',
+      contact: this.options.contact,
+      event,
+      receivedAt: Date.now(),
+    };
+  }
+
+  // Like the engine's stored menu: a turn that says nothing keeps the last
+  // menu, a turn without a menu clears it.
+  private remember(replies: Reply[]): void {
+    if (replies.length === 0) return;
+    this.lastMenuReply = replies.findLast(
+      (reply): reply is MenuReply => reply.kind === 'menu',
+    );
   }
 }
 
-function renderText(reply: Reply, language: string): string {
-  const lang = language as Parameters<typeof translate>[0];
-  const head = translate(lang, reply.text);
+function toTurn(result: TurnResult): Turn {
+  return {
+    replies: result.replies,
+    keys: result.replies.map((reply) => reply.text.key),
+    text: result.replies
+      .map((reply) => renderText(reply, result.language))
+      .join('\n'),
+    isEnded: result.isEnded,
+    failures: result.failures,
+  };
+}
+
+function renderText(reply: Reply, language: Language): string {
+  const head = translate(language, reply.text);
   if (reply.kind !== 'menu') return head;
   const rows = numberOptions(reply.options).map(
-    ({ digits, option }) => `${digits}. ${translate(lang, option.label)}`,
+    ({ digits, option }) => `${digits}. ${translate(language, option.label)}`,
   );
   return [head, ...rows].join('\n');
 }
 
-async function settle(actor: {
-  getSnapshot(): { children: Record<string, unknown> };
-}): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const children = Object.values(actor.getSnapshot().children) as Array<
-      { getSnapshot(): { status: string } } | undefined
-    >;
-    if (!children.some((child) => child?.getSnapshot().status === 'active')) {
-      return;
-    }
-    if (Date.now() - started > SETTLE_LIMIT_MS) {
-      throw new Error('the flow did not settle in time');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+/**
+ * A real logger that keeps the engine's warnings and errors of the current
+ * turn, so a test that fails on an unhandled turn shows why.
+ */
+function captureEngineLogs(): {
+  logger: Logger;
+  clear(): void;
+  problems(): string;
+} {
+  let lines: string[] = [];
+  const logger = createLogger({
+    level: 'warn',
+    destination: { write: (line: string) => lines.push(line) },
+  });
+  return {
+    logger,
+    clear: () => {
+      lines = [];
+    },
+    problems: () =>
+      lines.map(describeLine).join('; ') || 'the engine logged nothing',
+  };
+}
+
+function describeLine(line: string): string {
+  const record = JSON.parse(line) as {
+    msg?: string;
+    code?: string;
+    err?: { message?: string };
+  };
+  return [record.msg, record.code, record.err?.message]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** A conversation that has chosen `language` and accepted the notice. */
