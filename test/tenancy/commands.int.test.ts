@@ -3,7 +3,18 @@ import type { CommandIo } from '../../src/app/commands/command-io.ts';
 import { runMigrate } from '../../src/app/commands/migrate.ts';
 import { runTenantCreate } from '../../src/app/commands/tenant-create.ts';
 import { runTenantList } from '../../src/app/commands/tenant-list.ts';
-import { createTestDatabase, type TestDatabase } from '../support/services.ts';
+import { Redis } from 'ioredis';
+import {
+  createControlPlane,
+  createTenantResolver,
+} from '../../src/tenancy/index.ts';
+import { createLogger } from '../../src/shared/index.ts';
+import {
+  createTestDatabase,
+  TEST_REDIS_URL,
+  uniqueSuffix,
+  type TestDatabase,
+} from '../support/services.ts';
 import { TEST_SECRET_KEY } from './control-plane-fixture.ts';
 
 interface Captured extends CommandIo {
@@ -157,6 +168,56 @@ describe('tenancy commands', () => {
       expect(io.lines.at(-1)).toMatch(
         /^tenant schemas: 0 migrated, 1 already up to date/,
       );
+    });
+  });
+
+  describe('when a number was looked up before its shop existed', () => {
+    it('tenant create drops the cached unknown, so the shop answers at once', async () => {
+      const prefix = `test-cmd-${uniqueSuffix()}`;
+      const redis = new Redis(TEST_REDIS_URL);
+      const cp = await createControlPlane({
+        databaseUrl: database.url,
+        secretKey: TEST_SECRET_KEY,
+        logger: createLogger({ level: 'silent' }),
+      });
+      const resolver = createTenantResolver({
+        controlPlane: cp,
+        redis,
+        keyPrefix: prefix,
+        logger: createLogger({ level: 'silent' }),
+      });
+      try {
+        const before = await resolver.byWhatsappPhoneNumberId('8000009');
+        expect(before.kind).toBe('unknown');
+        const io = captureIo({
+          ...env,
+          REDIS_URL: TEST_REDIS_URL,
+          WAKALA_REDIS_PREFIX: prefix,
+        });
+        const argv = [
+          '--name',
+          'Late Number Shop',
+          '--tier',
+          'basic',
+          '--owner-phone',
+          '+27827770009',
+          '--whatsapp-phone-id',
+          '8000009',
+          '--whatsapp-number',
+          '+27827770010',
+        ];
+        expect(await runTenantCreate(argv, io)).toBe(0);
+        const after = await resolver.byWhatsappPhoneNumberId('8000009');
+        expect(after).toMatchObject({
+          kind: 'tenant',
+          tenant: { slug: 'late-number-shop' },
+        });
+      } finally {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+        redis.disconnect();
+        await cp.close();
+      }
     });
   });
 });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { provisionTenant, type ProvisionRequest } from '../../tenancy/index.ts';
 import type { CommandIo } from './command-io.ts';
 import { withControlPlane } from './migrate.ts';
+import { CACHE_NOT_INVALIDATED, openInvalidator } from './resolution-cache.ts';
 
 const USAGE =
   'Usage: wakala tenant create --name <name> --tier <basic|premium|enterprise> --owner-phone <+27...> [--slug <slug>] [--language <en|zu|xh|af|st>] [--whatsapp-phone-id <id> --whatsapp-number <+27...>] [--ussd-code <*120*123#>] [--shared-ussd-code <code> --store-code <digits>] [--request-key <key>]';
@@ -25,7 +26,9 @@ const FLAGS = {
  * tier, shard, webhook URLs and, once, its API key. A retry of the same
  * request prints the existing shop and says that no new key was made. The
  * WhatsApp access token is read from WAKALA_WHATSAPP_ACCESS_TOKEN rather
- * than a flag, so it does not land in shell history.
+ * than a flag, so it does not land in shell history. With REDIS_URL set,
+ * cached "unknown number" answers for its numbers and codes are dropped,
+ * so running processes see the new shop at once.
  */
 export async function runTenantCreate(
   argv: string[],
@@ -34,7 +37,10 @@ export async function runTenantCreate(
   const request = parseRequest(argv, io);
   if (!request) return 2;
   return withControlPlane(io, async (cp) => {
-    const result = await provisionTenant(cp, request);
+    const cache = openInvalidator(cp, io);
+    const result = await provisionTenant(cp, request, {
+      ...(cache ? { invalidator: cache.invalidator } : {}),
+    }).finally(() => cache?.close());
     const { tenant } = result;
     io.out(
       result.isNew ? 'tenant created' : 'tenant already exists (same request)',
@@ -53,6 +59,7 @@ export async function runTenantCreate(
       io.out(`api key: ${result.apiKey}`);
       io.out('Store the API key now: it is shown only this once.');
     }
+    if (!cache) io.out(CACHE_NOT_INVALIDATED);
     return 0;
   });
 }

@@ -1,16 +1,12 @@
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import { createLogger } from '../../shared/logger.ts';
 import {
-  createTenantResolver,
-  DEFAULT_RESOLVER_PREFIX,
   moveTenantToDedicated,
   writeAudit,
   type ControlPlane,
-  type ResolutionInvalidator,
 } from '../../tenancy/index.ts';
 import type { CommandIo } from './command-io.ts';
 import { withControlPlane } from './migrate.ts';
+import { CACHE_NOT_INVALIDATED, openInvalidator } from './resolution-cache.ts';
 
 const USAGE = 'Usage: wakala tenant move <slug> --to dedicated';
 
@@ -29,6 +25,7 @@ export async function runTenantMove(
   if (slug === undefined) return 2;
   return withControlPlane(io, async (cp) => {
     const resolver = openInvalidator(cp, io);
+    if (!resolver) io.out(CACHE_NOT_INVALIDATED);
     try {
       const report = await moveTenantToDedicated(cp, slug, {
         ...(resolver ? { resolver: resolver.invalidator } : {}),
@@ -81,28 +78,6 @@ function parseMoveArgs(argv: string[], io: CommandIo): string | undefined {
     io.err(`${(error as Error).message}. ${USAGE}`);
     return undefined;
   }
-}
-
-/** A resolver used only to invalidate, when Redis is configured. */
-function openInvalidator(
-  cp: ControlPlane,
-  io: CommandIo,
-): { invalidator: ResolutionInvalidator; close(): void } | undefined {
-  const url = io.env.REDIS_URL;
-  if (!url) {
-    io.out(
-      'REDIS_URL is not set: no resolution cache was invalidated; cached entries expire within their ttl.',
-    );
-    return undefined;
-  }
-  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
-  const invalidator = createTenantResolver({
-    controlPlane: cp,
-    redis,
-    keyPrefix: io.env.WAKALA_REDIS_PREFIX ?? DEFAULT_RESOLVER_PREFIX,
-    logger: createLogger({ level: 'silent' }),
-  });
-  return { invalidator, close: () => redis.disconnect() };
 }
 
 async function audit(

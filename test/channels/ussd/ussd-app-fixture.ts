@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { Agent, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../../src/app/config.ts';
 import {
@@ -23,6 +24,14 @@ import {
 } from '../../support/services.ts';
 
 const SECRET_KEY = 'ussd-test-secret-key-0123456789abcdef';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** One answer of `POST /ussd`, whatever its status. */
+export interface UssdHttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
 
 /** The whole Wakala app on a fresh database and Redis prefix, for tests. */
 export interface UssdApp {
@@ -31,9 +40,57 @@ export interface UssdApp {
   tenant: ResolvedTenant;
   database: TestDatabase;
   serviceCode: string;
-  /** Posts one Africa's Talking callback; resolves with the body. */
-  dial(sessionId: string, phone: string, text: string): Promise<string>;
+  /**
+   * Posts one Africa's Talking callback to the demo shop's code, or to
+   * `serviceCode`; resolves with the body and throws on any status but 200.
+   */
+  dial(
+    sessionId: string,
+    phone: string,
+    text: string,
+    serviceCode?: string,
+  ): Promise<string>;
+  /** Posts `body` as it is, for requests a gateway should never send. */
+  send(body: string, contentType?: string): Promise<UssdHttpAnswer>;
+  /**
+   * Makes `serviceCode` a platform-shared code on which the demo shop is
+   * reached by typing `storeCode`.
+   */
+  registerSharedCode(serviceCode: string, storeCode: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Log lines written by the app, read back by a test. */
+export interface CapturedLogs {
+  logger: Logger;
+  /** Every line so far, parsed. */
+  records(): Array<Record<string, unknown>>;
+  /** Every line so far, as written. */
+  text(): string;
+  clear(): void;
+}
+
+/**
+ * A real pino logger (with the app's redaction) whose lines are kept in
+ * memory, so a test can see what the app logged and count its turns.
+ */
+export function captureLogs(level = 'info'): CapturedLogs {
+  let lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return {
+    logger: createLogger({ level, destination }),
+    records: () =>
+      lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    text: () => lines.join('\n'),
+    clear: () => {
+      lines = [];
+    },
+  };
 }
 
 /**
@@ -85,19 +142,36 @@ export async function startUssdApp(
     tenant,
     database,
     serviceCode: DEMO_SHOP.ussdCode,
-    async dial(sessionId, phone, text) {
+    async dial(sessionId, phone, text, serviceCode = DEMO_SHOP.ussdCode) {
       const form = new URLSearchParams({
         sessionId,
-        serviceCode: DEMO_SHOP.ussdCode,
+        serviceCode,
         phoneNumber: phone,
         networkCode: '65501',
         text,
       }).toString();
-      const { status, body } = await post(agent, port, form);
+      const { status, body } = await post(agent, port, form, FORM_TYPE);
       if (status !== 200) {
         throw new Error(`POST /ussd answered ${status}: ${body}`);
       }
       return body;
+    },
+    send: (body, contentType) => post(agent, port, body, contentType),
+    async registerSharedCode(serviceCode, storeCode) {
+      // No command adds a store code to an existing shop (provisioning
+      // does it only for a new one), so the rows go in through the control
+      // plane's client, and the resolver is told, as provisioning does.
+      const { db } = services.controlPlane;
+      await db.$transaction([
+        db.sharedUssdCode.create({ data: { serviceCode } }),
+        db.storeCode.create({
+          data: { serviceCode, storeCode, tenantId: tenant.id },
+        }),
+      ]);
+      await services.resolver.invalidateMappings([
+        { ussdCode: serviceCode },
+        { sharedServiceCode: serviceCode, storeCode },
+      ]);
     },
     async close() {
       agent.destroy();
@@ -118,8 +192,9 @@ export async function startUssdApp(
 function post(
   agent: Agent,
   port: number,
-  form: string,
-): Promise<{ status: number; body: string }> {
+  body: string,
+  contentType: string | undefined,
+): Promise<UssdHttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -129,18 +204,24 @@ function post(
         method: 'POST',
         path: '/ussd',
         headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(form),
+          ...(contentType ? { 'content-type': contentType } : {}),
+          'content-length': Buffer.byteLength(body),
         },
       },
       (res) => {
-        let body = '';
+        let answer = '';
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('data', (chunk: string) => (answer += chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: res.headers['content-type'] ?? '',
+            body: answer,
+          }),
+        );
       },
     );
     req.on('error', reject);
-    req.end(form);
+    req.end(body);
   });
 }
