@@ -23,7 +23,10 @@ for (const file of listSources(root)) {
   const targets = [...text.matchAll(IMPORT)].map((m) =>
     resolve(dirname(file), m[1]),
   );
-  graph.set(file, targets.filter((t) => t.endsWith('.ts')));
+  graph.set(
+    file,
+    targets.filter((t) => t.endsWith('.ts')),
+  );
 }
 
 const state = new Map();

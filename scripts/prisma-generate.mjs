@@ -25,18 +25,14 @@ const placeholder = join(root, '.prisma-engine-placeholder');
 if (!existsSync(placeholder)) writeFileSync(placeholder, '');
 
 for (const schema of ['prisma/control.prisma', 'prisma/tenant.prisma']) {
-  execFileSync(
-    process.execPath,
-    [prismaCli, 'generate', '--schema', schema],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        PRISMA_SCHEMA_ENGINE_BINARY: placeholder,
-        PRISMA_HIDE_UPDATE_MESSAGE: '1',
-        CHECKPOINT_DISABLE: '1',
-      },
+  execFileSync(process.execPath, [prismaCli, 'generate', '--schema', schema], {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: placeholder,
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      CHECKPOINT_DISABLE: '1',
     },
-  );
+  });
 }

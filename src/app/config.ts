@@ -65,8 +65,13 @@ export interface Config extends RawConfig {
   isEmbedded: boolean;
   adminToken: string;
   secretKey: string;
-  /** Null unless WHATSAPP_APP_SECRET or WHATSAPP_VERIFY_TOKEN is set. */
+  /**
+   * Null unless WHATSAPP_APP_SECRET or WHATSAPP_VERIFY_TOKEN is set; the
+   * embedded demo always has it, with demo values for what is unset.
+   */
   whatsapp: WhatsappConfig | null;
+  /** Names of the WhatsApp settings that took the embedded demo's values. */
+  whatsappDemoSettings: string[];
 }
 
 /**
@@ -74,6 +79,17 @@ export interface Config extends RawConfig {
  * used with an in-memory database that disappears with the process.
  */
 const EMBEDDED_SECRET_KEY = 'wakala-embedded-demo-key-not-for-production';
+
+/**
+ * Webhook settings of the embedded demo when none are given, so `npm start`
+ * serves `/webhooks/whatsapp` with nothing set. They are public (README,
+ * "Try it"): fine for a demo that only a local Graph stand-in talks to,
+ * never used once DATABASE_URL or REDIS_URL is set.
+ */
+const EMBEDDED_WHATSAPP = {
+  WHATSAPP_APP_SECRET: 'demo-app-secret',
+  WHATSAPP_VERIFY_TOKEN: 'demo-verify-token',
+} as const;
 
 /**
  * Reads and validates the configuration. A wrong or missing value stops the
@@ -93,16 +109,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = parsed.data;
   const isEmbedded = !raw.DATABASE_URL && !raw.REDIS_URL;
   if (!isEmbedded) requireProductionSettings(raw);
+  const whatsappEnv = isEmbedded ? withWhatsappDemo(env) : { env, names: [] };
   return {
     ...raw,
     isEmbedded,
     adminToken: raw.WAKALA_ADMIN_TOKEN ?? '',
     secretKey: raw.WAKALA_SECRET_KEY ?? EMBEDDED_SECRET_KEY,
     whatsapp:
-      env.WHATSAPP_APP_SECRET || env.WHATSAPP_VERIFY_TOKEN
-        ? readWhatsappConfig(env)
+      whatsappEnv.env.WHATSAPP_APP_SECRET ||
+      whatsappEnv.env.WHATSAPP_VERIFY_TOKEN
+        ? readWhatsappConfig(whatsappEnv.env)
         : null,
+    whatsappDemoSettings: whatsappEnv.names,
   };
+}
+
+/** `env` with the embedded demo's value for each unset webhook setting. */
+function withWhatsappDemo(env: NodeJS.ProcessEnv): {
+  env: NodeJS.ProcessEnv;
+  names: string[];
+} {
+  const filled: NodeJS.ProcessEnv = { ...env };
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(EMBEDDED_WHATSAPP)) {
+    if (env[name]) continue;
+    filled[name] = value;
+    names.push(name);
+  }
+  return { env: filled, names };
 }
 
 function requireProductionSettings(raw: RawConfig): void {

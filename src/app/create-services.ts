@@ -30,9 +30,13 @@ import {
 } from '../channels/ussd/index.ts';
 import {
   createAccessTokenLookup,
+  createInProcessWhatsappChannel,
   createWhatsappChannel,
   createWhatsappRouter,
+  type InProcessWhatsappChannel,
   type WhatsappChannel,
+  type WhatsappChannelRuntime,
+  type WhatsappPipelineOptions,
 } from '../channels/whatsapp/index.ts';
 import { WakalaError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -53,8 +57,14 @@ export interface Services {
   redis: Redis | null;
   resolver: TenantResolver;
   turnRunner: TurnRunner;
-  /** Null without Redis or without WHATSAPP_APP_SECRET/VERIFY_TOKEN. */
+  /**
+   * The channel on BullMQ and Redis; null in the embedded demo or without
+   * WHATSAPP_APP_SECRET/VERIFY_TOKEN. Typed as BullMQ's so tests and
+   * benches can look into its queues.
+   */
   whatsapp: WhatsappChannel | null;
+  /** The embedded demo's channel on in-process queues; null otherwise. */
+  inProcessWhatsapp: InProcessWhatsappChannel | null;
   /** Routers for the HTTP app, by mount path. */
   routers: Array<{ path: string; router: Router }>;
   close(): Promise<void>;
@@ -99,12 +109,13 @@ export async function createServices(
         withTenantId(controlPlane, tenantId, () => fn()),
       logger,
     });
-    const whatsapp = createWhatsapp(config, redis, keyPrefix, {
+    const channels = createWhatsapp(config, redis, keyPrefix, {
       controlPlane,
       resolver,
       turnRunner,
       logger,
     });
+    const whatsapp = channels.whatsapp ?? channels.inProcessWhatsapp;
     if (whatsapp) closers.unshift(() => whatsapp.close());
 
     const routers = buildRouters({
@@ -124,7 +135,7 @@ export async function createServices(
       redis,
       resolver,
       turnRunner,
-      whatsapp,
+      ...channels,
       routers,
       close: () => closeAll(closers),
     };
@@ -198,31 +209,51 @@ interface ChannelDeps {
   logger: Logger;
 }
 
+/**
+ * The WhatsApp channel on BullMQ and Redis, or, in the embedded demo, on
+ * in-process queues whose work is lost when the process stops (see
+ * createInProcessWhatsappChannel); run-process starts the workers.
+ */
 function createWhatsapp(
   config: Config,
   redis: Redis | null,
   keyPrefix: string,
   deps: ChannelDeps,
-): WhatsappChannel | null {
+): Pick<Services, 'whatsapp' | 'inProcessWhatsapp'> {
   const settings = config.whatsapp;
-  if (!redis || !settings) return null;
-  return createWhatsappChannel({
-    redis,
+  const none = { whatsapp: null, inProcessWhatsapp: null };
+  if (!settings) return none;
+  const options: WhatsappPipelineOptions = {
     config: settings,
-    keyPrefix,
     resolver: deps.resolver,
     turnRunner: deps.turnRunner,
     runInTenant: (tenantId, fn) =>
       withTenantId(deps.controlPlane, tenantId, () => fn()),
     accessToken: createAccessTokenLookup(deps.controlPlane),
     logger: deps.logger,
+  };
+  if (redis) {
+    const whatsapp = createWhatsappChannel({ ...options, redis, keyPrefix });
+    return { whatsapp, inProcessWhatsapp: null };
+  }
+  if (!config.isEmbedded) return none;
+  if (config.whatsappDemoSettings.length > 0) {
+    deps.logger.info(
+      { settings: config.whatsappDemoSettings },
+      'whatsapp webhook uses the embedded demo values (README, "Try it")',
+    );
+  }
+  const inProcessWhatsapp = createInProcessWhatsappChannel({
+    ...options,
+    keyPrefix,
   });
+  return { whatsapp: null, inProcessWhatsapp };
 }
 
 function buildRouters(
   parts: ChannelDeps & {
     config: Config;
-    whatsapp: WhatsappChannel | null;
+    whatsapp: WhatsappChannelRuntime | null;
     redis: Redis | null;
     keyPrefix: string;
   },

@@ -41,8 +41,12 @@ export async function runProcess(roles: ProcessRoles): Promise<number> {
   }
 
   let isReady = false;
-  const workers = roles.workers ? services.whatsapp?.startWorkers() : undefined;
-  if (roles.workers && !services.whatsapp) {
+  // The embedded demo's queues live in this process, so this process must
+  // work them whichever command started it.
+  const isRunningWorkers = roles.workers || config.isEmbedded;
+  const whatsapp = services.whatsapp ?? services.inProcessWhatsapp;
+  const workers = isRunningWorkers ? whatsapp?.startWorkers() : undefined;
+  if (isRunningWorkers && !whatsapp) {
     logger.info('no WhatsApp channel configured: no queue workers to run');
   }
   const server = roles.http ? await listen(services, () => isReady) : undefined;

@@ -67,10 +67,7 @@ export function encodeEnvelope(
 ): string {
   const stored: StoredEnvelope = {
     ...envelope,
-    snapshot: compactSnapshot(
-      envelope.snapshot,
-      flow.contextDefaults ?? {},
-    ),
+    snapshot: compactSnapshot(envelope.snapshot, flow.contextDefaults ?? {}),
     menu: Object.fromEntries(envelope.menu),
   };
   return JSON.stringify(stored);

@@ -62,11 +62,7 @@ export interface EndReply {
 }
 
 export type Reply =
-  | TextReply
-  | MenuReply
-  | LocationRequestReply
-  | LinkReply
-  | EndReply;
+  TextReply | MenuReply | LocationRequestReply | LinkReply | EndReply;
 
 /** Shorthand for an I18nText. */
 export function t(key: string, params?: I18nText['params']): I18nText {

@@ -5,5 +5,8 @@ export type Language = (typeof LANGUAGES)[number];
 
 /** True when `value` is one of the five language codes. */
 export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+  return (
+    typeof value === 'string' &&
+    (LANGUAGES as readonly string[]).includes(value)
+  );
 }

@@ -64,7 +64,8 @@ function fixedT(language: Language): TFunction {
 export function translate(language: Language, text: I18nText): string {
   const params: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(text.params ?? {})) {
-    params[name] = typeof value === 'object' ? translate(language, value) : value;
+    params[name] =
+      typeof value === 'object' ? translate(language, value) : value;
   }
   return fixedT(language)(text.key, params);
 }

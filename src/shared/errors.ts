@@ -15,7 +15,11 @@ export class WakalaError extends Error {
   constructor(
     code: string,
     message: string,
-    options: { cause?: unknown; httpStatus?: number; isRetryable?: boolean } = {},
+    options: {
+      cause?: unknown;
+      httpStatus?: number;
+      isRetryable?: boolean;
+    } = {},
   ) {
     super(message, options.cause === undefined ? {} : { cause: options.cause });
     this.name = 'WakalaError';
@@ -27,7 +31,11 @@ export class WakalaError extends Error {
 
 /** Bad input from a person or a caller: answered with 400 and its message. */
 export class InputError extends WakalaError {
-  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(code, message, { ...options, httpStatus: 400 });
     this.name = 'InputError';
   }
@@ -35,7 +43,11 @@ export class InputError extends WakalaError {
 
 /** Something asked for does not exist (for this tenant). */
 export class NotFoundError extends WakalaError {
-  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(code, message, { ...options, httpStatus: 404 });
     this.name = 'NotFoundError';
   }
@@ -43,7 +55,11 @@ export class NotFoundError extends WakalaError {
 
 /** A request that conflicts with existing data (a taken number, a duplicate). */
 export class ConflictError extends WakalaError {
-  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(code, message, { ...options, httpStatus: 409 });
     this.name = 'ConflictError';
   }
@@ -56,7 +72,10 @@ export class ForbiddenError extends WakalaError {
     message: string,
     options: { cause?: unknown; httpStatus?: 401 | 403 } = {},
   ) {
-    super(code, message, { cause: options.cause, httpStatus: options.httpStatus ?? 403 });
+    super(code, message, {
+      cause: options.cause,
+      httpStatus: options.httpStatus ?? 403,
+    });
     this.name = 'ForbiddenError';
   }
 }

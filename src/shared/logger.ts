@@ -12,7 +12,10 @@ export type { Logger } from 'pino';
 const logFields = new AsyncLocalStorage<Record<string, unknown>>();
 
 /** Runs `fn` with extra fields on every log line written inside it. */
-export function withLogFields<T>(fields: Record<string, unknown>, fn: () => T): T {
+export function withLogFields<T>(
+  fields: Record<string, unknown>,
+  fn: () => T,
+): T {
   const merged = { ...(logFields.getStore() ?? {}), ...fields };
   return logFields.run(merged, fn);
 }

@@ -17,6 +17,13 @@ export interface RecordedMessage {
   payload: Record<string, unknown>;
 }
 
+/** One media request the fake answered (PROTOCOLS.md 1.9, two steps). */
+export interface MediaRequest {
+  mediaId: string;
+  step: 'lookup' | 'download';
+  token: string;
+}
+
 interface PlannedError {
   code: number;
   status: number;
@@ -33,6 +40,8 @@ interface PlannedError {
 export class FakeGraphApi {
   readonly messages: RecordedMessage[] = [];
   readonly reads: string[] = [];
+  /** Media lookups and downloads, with the bearer token each carried. */
+  readonly mediaRequests: MediaRequest[] = [];
   readonly violations: string[] = [];
   /** Every send request, accepted or not. */
   sendAttempts = 0;
@@ -73,6 +82,7 @@ export class FakeGraphApi {
   reset(): void {
     this.messages.length = 0;
     this.reads.length = 0;
+    this.mediaRequests.length = 0;
     this.violations.length = 0;
     this.sendAttempts = 0;
     this.delayMs = 0;
@@ -120,12 +130,14 @@ export class FakeGraphApi {
     }
     const parts = url.pathname.split('/').filter(Boolean);
     if (req.method === 'GET' && parts[0] === 'media-files' && parts[1]) {
+      this.mediaRequests.push({ mediaId: parts[1], step: 'download', token });
       const file = this.#media.get(parts[1]);
       if (!file) return answer(res, 404, graphError(100, 'Unknown media.'));
       res.writeHead(200, { 'content-type': file.mimeType }).end(file.bytes);
       return;
     }
     if (req.method === 'GET' && parts.length === 2 && parts[1]) {
+      this.mediaRequests.push({ mediaId: parts[1], step: 'lookup', token });
       const file = this.#media.get(parts[1]);
       if (!file) return answer(res, 404, graphError(100, 'Unknown media.'));
       return answer(res, 200, {

@@ -3,7 +3,8 @@ import pg from 'pg';
 
 /** Server the integration tests use; override with TEST_POSTGRES_URL. */
 export const TEST_POSTGRES_URL =
-  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  process.env.TEST_POSTGRES_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Redis the integration tests use; override with TEST_REDIS_URL. */
 export const TEST_REDIS_URL =
@@ -33,7 +34,9 @@ export interface TestDatabase {
  * test creates (dedicated tenant databases) are named with this database's
  * name as prefix, so `drop()` removes them too.
  */
-export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+export async function createTestDatabase(
+  label = 'test',
+): Promise<TestDatabase> {
   const name = `wakala_${label}_${uniqueSuffix()}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
   return {

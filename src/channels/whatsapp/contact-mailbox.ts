@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { WakalaError } from '../../shared/index.ts';
+import type { MailboxKeys, OrderedMailbox } from './ordered-mailbox.ts';
 
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1]) else return 0 end`;
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
-export interface MailboxKeys {
-  /** Sorted set of pending members, lowest score first. */
-  items: string;
-  /** Lock of the one worker allowed to drain the set. */
-  lock: string;
-}
+export type { MailboxKeys } from './ordered-mailbox.ts';
 
 export interface ContactMailboxOptions {
   /** Lock lifetime; renewed after each member, so a dead holder frees it. */
@@ -37,7 +33,7 @@ export interface ContactMailboxOptions {
  * itself or by the holder); if the holder dies, its lock expires and the
  * waiting job takes over, so nothing is stranded.
  */
-export class ContactMailbox {
+export class ContactMailbox implements OrderedMailbox {
   readonly #redis: Redis;
   readonly #lockTtlMs: number;
   readonly #waitMs: number;

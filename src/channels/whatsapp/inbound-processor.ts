@@ -1,5 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { UnrecoverableError } from 'bullmq';
 import type { Contact, FlowEvent } from '../../engine/inbound-event.ts';
 import type { Reply } from '../../flows/reply.ts';
 import { hashPhone, type Logger } from '../../shared/index.ts';
@@ -7,9 +6,11 @@ import {
   currentTenant,
   type ResolvedTenant,
 } from '../../tenancy/tenant-context.ts';
-import type { ContactMailbox } from './contact-mailbox.ts';
 import type { GraphClient } from './graph-client.ts';
+import type { QueueJob } from './job-queue.ts';
+import type { KeyValueStore } from './key-value-store.ts';
 import { recordInbound, recordStatus } from './message-records.ts';
+import type { OrderedMailbox } from './ordered-mailbox.ts';
 import type { AccessTokenLookup } from './outbound-sender.ts';
 import { PAGE_OPTION_PREFIX } from './reply-renderer.ts';
 import {
@@ -28,9 +29,9 @@ import type {
 import { whatsappSettingsOf } from './whatsapp-settings.ts';
 
 export interface InboundProcessorOptions {
-  redis: Redis;
+  store: KeyValueStore;
   keys: WhatsappKeys;
-  mailbox: ContactMailbox;
+  mailbox: OrderedMailbox;
   resolver: WhatsappTenantResolver;
   turnRunner: WhatsappTurnRunner;
   runInTenant: <T>(tenantId: string, fn: () => Promise<T>) => Promise<T>;
@@ -73,8 +74,8 @@ export class InboundProcessor {
     this.#o = options;
   }
 
-  /** BullMQ processor of the inbound queue. */
-  async process(job: Job<InboundJobData>): Promise<void> {
+  /** Processor of the inbound queue (BullMQ's or the in-process one). */
+  async process(job: QueueJob<InboundJobData>): Promise<void> {
     let items: WebhookItem[];
     try {
       items = parseWebhookPayload(JSON.parse(job.data.body));
@@ -163,14 +164,12 @@ export class InboundProcessor {
       event.type === 'user.choice' &&
       event.optionId.startsWith(PAGE_OPTION_PREFIX)
     ) {
-      const isNew = await this.#o.redis.set(
+      const isNew = await this.#o.store.setIfAbsent(
         this.#o.keys.seen(tenantId, message.wamid),
         '1',
-        'EX',
-        86_400,
-        'NX',
+        86_400_000,
       );
-      if (isNew !== 'OK') return;
+      if (!isNew) return;
       const page = Number(event.optionId.slice(PAGE_OPTION_PREFIX.length));
       await this.#o.sendPage({
         tenantId,

@@ -6,10 +6,27 @@ export {
 } from './whatsapp-router.ts';
 export {
   createWhatsappChannel,
-  type SendRepliesInput,
   type WhatsappChannel,
   type WhatsappChannelOptions,
 } from './whatsapp-channel.ts';
+export {
+  createInProcessWhatsappChannel,
+  type InProcessWhatsappChannel,
+  type InProcessWhatsappChannelOptions,
+} from './in-process-whatsapp-channel.ts';
+export type {
+  SendRepliesInput,
+  WhatsappChannelRuntime,
+  WhatsappPipelineOptions,
+} from './whatsapp-pipeline.ts';
+export type {
+  JobAddOptions,
+  JobQueue,
+  JobSink,
+  JobState,
+  QueueJob,
+  QueueWorker,
+} from './job-queue.ts';
 export { createAccessTokenLookup, type TokenSource } from './access-tokens.ts';
 export {
   renderReplies,

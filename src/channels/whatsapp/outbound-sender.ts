@@ -1,10 +1,10 @@
-import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { UnrecoverableError } from 'bullmq';
 import type { Logger } from '../../shared/index.ts';
 import { currentTenant } from '../../tenancy/tenant-context.ts';
-import type { ContactMailbox } from './contact-mailbox.ts';
 import { GraphApiError } from './graph-error.ts';
 import type { GraphClient, OutboundPayload } from './graph-client.ts';
+import type { QueueJob } from './job-queue.ts';
+import type { KeyValueStore } from './key-value-store.ts';
 import {
   findOutboundMessage,
   lastInboundAt,
@@ -12,7 +12,8 @@ import {
   recordFailed,
   recordSent,
 } from './message-records.ts';
-import type { ThroughputLimiter } from './throughput-limiter.ts';
+import type { OrderedMailbox } from './ordered-mailbox.ts';
+import type { SendThrottle } from './send-throttle.ts';
 import type { WhatsappKeys } from './whatsapp-keys.ts';
 import {
   whatsappSettingsOf,
@@ -33,11 +34,11 @@ export type SendPausePoint = 'before-send' | 'after-record';
 export type AccessTokenLookup = (phoneNumberId: string) => Promise<string>;
 
 export interface OutboundSenderOptions {
-  redis: Redis;
+  store: KeyValueStore;
   keys: WhatsappKeys;
-  mailbox: ContactMailbox;
+  mailbox: OrderedMailbox;
   graph: GraphClient;
-  limiter: ThroughputLimiter;
+  limiter: SendThrottle;
   accessToken: AccessTokenLookup;
   runInTenant: <T>(tenantId: string, fn: () => Promise<T>) => Promise<T>;
   logger: Logger;
@@ -71,8 +72,8 @@ export class OutboundSender {
     this.#clock = options.clock ?? Date.now;
   }
 
-  /** BullMQ processor: drains the contact's outbox until this message left. */
-  async process(job: Job<OutboundJobData>): Promise<void> {
+  /** Queue processor: drains the contact's outbox until this message left. */
+  async process(job: QueueJob<OutboundJobData>): Promise<void> {
     const { tenantId, contactId, outboundId } = job.data;
     const outcomes = new Map<string, Outcome>();
     await this.#o.runInTenant(tenantId, () =>
@@ -164,7 +165,7 @@ export class OutboundSender {
   ): Promise<Outcome> {
     const tenantId = currentTenant().id;
     const markerKey = this.#o.keys.templateSent(tenantId, row.contactId);
-    const marker = Number((await this.#o.redis.get(markerKey)) ?? 0);
+    const marker = Number((await this.#o.store.get(markerKey)) ?? 0);
     if (!settings.template || marker > (lastInbound ?? 0)) {
       const title = settings.template
         ? 'outside the 24-hour window; a template was already sent'
@@ -191,12 +192,7 @@ export class OutboundSender {
         settings,
       );
       await recordSent(row.id, wamid, true);
-      await this.#o.redis.set(
-        markerKey,
-        String(this.#clock()),
-        'PX',
-        WINDOW_MS,
-      );
+      await this.#o.store.set(markerKey, String(this.#clock()), WINDOW_MS);
       return 'sent';
     } catch (error) {
       if (!(error instanceof GraphApiError)) throw error;

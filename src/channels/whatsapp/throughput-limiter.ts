@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { SendThrottle } from './send-throttle.ts';
 import type { WhatsappKeys } from './whatsapp-keys.ts';
 
 // Token bucket in one script so several workers share it atomically. The
@@ -23,7 +24,7 @@ return wait`;
  * (80 by default, PROTOCOLS.md 1.7), shared by every worker through Redis,
  * so a burst waits here instead of earning 130429 errors from Meta.
  */
-export class ThroughputLimiter {
+export class ThroughputLimiter implements SendThrottle {
   readonly #redis: Redis;
   readonly #keys: WhatsappKeys;
 

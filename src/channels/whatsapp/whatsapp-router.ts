@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import express, { type Router } from 'express';
-import type { Queue } from 'bullmq';
 import type { Logger } from '../../shared/index.ts';
+import type { JobSink } from './job-queue.ts';
 import type { InboundJobData } from './whatsapp-ports.ts';
 import { isValidSignature } from './signature.ts';
 
 export interface WhatsappRouterOptions {
   appSecret: string;
   verifyToken: string;
-  inboundQueue: Queue<InboundJobData>;
+  /** Where payloads go: BullMQ's Queue or the in-process queue. */
+  inboundQueue: JobSink<InboundJobData>;
   logger: Logger;
 }
 
@@ -64,8 +65,9 @@ export function createWhatsappRouter(options: WhatsappRouterOptions): Router {
         });
         return;
       }
-      // A re-delivery of the same payload gets the same job id, which BullMQ
-      // ignores while the first copy is still kept: duplicates stop here.
+      // A re-delivery of the same payload gets the same job id, which the
+      // queue ignores while the first copy is still kept: duplicates stop
+      // here.
       const jobId = createHash('sha256').update(raw).digest('hex').slice(0, 40);
       try {
         await inboundQueue.add(

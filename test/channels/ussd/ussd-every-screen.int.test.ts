@@ -15,7 +15,17 @@ describe('every USSD screen', () => {
   const screens: Array<{ path: readonly string[]; body: string }> = [];
 
   beforeAll(async () => {
-    ussd = await startUssdApp();
+    // The budget has its own test (slow database); here a turn slowed by a
+    // loaded machine must not end a path early and hide what lies beyond.
+    ussd = await startUssdApp({ budgetMs: 15_000 });
+    // Paths run at once and in no fixed order, so which product each
+    // language happens to order first varies; with ample stock no language's
+    // order can fail because another language bought the last units first.
+    // The sold-out item stays sold out, so its screen is still walked.
+    await ussd.services.controlPlane.pool.query(
+      `UPDATE "${ussd.tenant.schemaName}".products
+          SET stock_quantity = 100000 WHERE stock_quantity > 0`,
+    );
   });
 
   afterAll(async () => {

@@ -8,91 +8,95 @@ import {
   it,
 } from 'vitest';
 import type { WhatsappChannel } from '../../../src/channels/whatsapp/index.ts';
-import type { Reply } from '../../../src/flows/reply.ts';
-import { FakeGraphApi } from '../../support/fake-graph-api.ts';
-import { RecordingTurnRunner, startChannel, waitFor } from './pipeline.ts';
+import { OPTION, OPTION_PREFIX, type Reply } from '../../../src/flows/index.ts';
+import { tenantDb } from '../../../src/tenancy/index.ts';
+import { waitFor } from './wait-for.ts';
 import {
-  createWhatsappFixture,
-  type WhatsappFixture,
-} from './whatsapp-fixture.ts';
+  createWhatsappAppFixture,
+  type ExtraChannelOptions,
+  type WhatsappAppFixture,
+} from './whatsapp-app-fixture.ts';
+import { bodyOf, Customer } from './whatsapp-customer.ts';
 import { DEMO_PHONE_NUMBER_ID } from './webhook-builder.ts';
 
-const text = (key: string): Reply => ({ kind: 'text', text: { key } });
+const TEMPLATE = { name: 'order_update', language: 'en' };
+const DAY_MS = 24 * 3600_000;
+
+/** A reply the shop sends from outside a conversation (no search hits). */
+const notice = (query: string): Reply => ({
+  kind: 'text',
+  text: { key: 'shop:search.empty', params: { query } },
+});
+const noticeText = (query: string) =>
+  `Nothing found for "${query}". Try other words.`;
 
 describe('WhatsApp outbound sending', () => {
-  let fixture: WhatsappFixture;
-  const graph = new FakeGraphApi();
-  const channels: WhatsappChannel[] = [];
-  let prefix = '';
-  let tests = 0;
-  let contactId = '';
+  let fixture: WhatsappAppFixture;
+  let customer: Customer;
+  let customers = 0;
 
   beforeAll(async () => {
-    fixture = await createWhatsappFixture('waout');
-    await graph.start();
+    fixture = await createWhatsappAppFixture('waout');
   });
 
+  // Every test sends to a contact who has just written to the shop through
+  // the app, so the 24-hour window is open unless the test moves the clock.
   beforeEach(async () => {
-    graph.reset();
-    tests += 1;
-    prefix = `${fixture.keyPrefix}o${tests}`;
-    contactId = `+2782000${String(tests).padStart(4, '0')}`;
-    fixture.tenant.settings = {
-      whatsapp: { template: { name: 'order_update', language: 'en' } },
-    };
-    await fixture.db.whatsappContactWindow.create({
-      data: { contactId, lastInboundAt: new Date() },
-    });
+    fixture.graph.reset();
+    await fixture.setWhatsappSettings({ template: TEMPLATE });
+    customers += 1;
+    customer = new Customer(
+      `2782000${String(customers).padStart(4, '0')}`,
+      fixture,
+    );
+    await customer.say(customer.next('text', 'Hi'), OPTION_PREFIX.language);
+    fixture.graph.reset();
   });
 
   afterEach(async () => {
-    await Promise.all(channels.splice(0).map((c) => c.close()));
+    await fixture.closeChannels();
   });
 
   afterAll(async () => {
-    await graph.close();
-    await fixture.close();
+    await fixture?.close();
   });
 
-  function start(
-    overrides: Parameters<typeof startChannel>[3] = {},
-  ): WhatsappChannel {
-    const channel = startChannel(fixture, graph, new RecordingTurnRunner(), {
-      keyPrefix: prefix,
-      ...overrides,
-    });
-    channels.push(channel);
-    return channel;
+  /** An extra channel with a fast retry, so tests need not wait seconds. */
+  function start(options: ExtraChannelOptions = {}): WhatsappChannel {
+    return fixture.createChannel({ backoffDelayMs: 50, ...options }).channel;
   }
 
-  const send = (channel: WhatsappChannel, replies: Reply[], turnId?: string) =>
+  const send = (channel: WhatsappChannel, replies: Reply[]) =>
     channel.sendReplies({
-      tenantId: fixture.tenant.id,
+      tenantId: fixture.tenantId,
       phoneNumberId: DEMO_PHONE_NUMBER_ID,
-      contactId,
+      contactId: customer.contactId,
       language: 'en',
       replies,
-      ...(turnId ? { turnId } : {}),
     });
-  const record = (id: string) =>
-    fixture.db.whatsappOutboundMessage.findUniqueOrThrow({ where: { id } });
+  const record = (id: string | undefined) =>
+    fixture.inTenant(() =>
+      tenantDb().whatsappOutboundMessage.findUniqueOrThrow({
+        where: { id: id ?? '' },
+      }),
+    );
 
   describe('when Meta answers 130429 twice and then accepts', () => {
     it('delivers the message once after two retries', async () => {
       const channel = start();
       channel.startWorkers();
-      graph.answerError(130429, 2);
-      const [id] = await send(channel, [text('Your order is ready')]);
-      await graph.waitForMessages(1);
+      fixture.graph.answerError(130429, 2);
+      const [id] = await send(channel, [notice('amasi')]);
+      await fixture.graph.waitForMessages(1);
       await waitFor(
-        async () => (await record(id ?? '')).status === 'sent',
+        async () => (await record(id)).status === 'sent',
         'the sent record',
       );
-      expect(graph.sendAttempts).toBe(3);
-      expect(graph.messages).toHaveLength(1);
-      expect(await record(id ?? '')).toMatchObject({
+      expect(fixture.graph.sendAttempts).toBe(3);
+      expect(customer.inbox.map(bodyOf)).toEqual([noticeText('amasi')]);
+      expect(await record(id)).toMatchObject({
         attempts: 3,
-        wamid: graph.messages[0]?.wamid,
+        wamid: fixture.graph.messages[0]?.wamid,
       });
     });
   });
@@ -100,11 +104,11 @@ describe('WhatsApp outbound sending', () => {
   describe('when Meta answers 131026', () => {
     it('records the failure and does not retry', async () => {
       const channel = start();
-      const { outbound } = channel.startWorkers();
-      graph.answerError(131026, 5);
-      const [id] = await send(channel, [text('Hello')]);
+      channel.startWorkers();
+      fixture.graph.answerError(131026, 5);
+      const [id] = await send(channel, [notice('bread')]);
       await waitFor(
-        async () => (await record(id ?? '')).status === 'failed',
+        async () => (await record(id)).status === 'failed',
         'the failed record',
       );
       await waitFor(
@@ -112,31 +116,27 @@ describe('WhatsApp outbound sending', () => {
           (await channel.outboundQueue.getJobCounts('failed')).failed === 1,
         'the failed job',
       );
-      expect(await record(id ?? '')).toMatchObject({
+      expect(await record(id)).toMatchObject({
         errorCode: 131026,
         wamid: null,
       });
-      expect(graph.sendAttempts).toBe(1);
-      expect(outbound).toBeDefined();
+      expect(fixture.graph.sendAttempts).toBe(1);
     });
   });
 
   describe('when the 24-hour window is closed', () => {
     it('sends the tenant template once and drops the rest of the closed window', async () => {
-      await fixture.db.whatsappContactWindow.update({
-        where: { contactId },
-        data: { lastInboundAt: new Date(Date.now() - 25 * 3600_000) },
-      });
-      const channel = start();
+      // A day and an hour after the customer's "Hi".
+      const channel = start({ clock: () => Date.now() + DAY_MS + 3600_000 });
       channel.startWorkers();
       const ids = await send(channel, [
-        text('Paid'),
+        notice('paid'),
         {
           kind: 'menu',
-          text: { key: 'Next?' },
-          options: [{ id: 'a', label: { key: 'A' } }],
+          text: { key: 'common:what_next' },
+          options: [{ id: OPTION.shop, label: { key: 'shop:menu.shop' } }],
         },
-        text('later'),
+        notice('later'),
       ]);
       await waitFor(
         async () =>
@@ -145,10 +145,12 @@ describe('WhatsApp outbound sending', () => {
           ),
         'all records',
       );
-      expect(graph.messages.map((m) => m.payload.type)).toEqual(['template']);
-      expect(graph.messages[0]?.payload.template).toEqual({
-        name: 'order_update',
-        language: { code: 'en', policy: 'deterministic' },
+      expect(fixture.graph.messages.map((m) => m.payload.type)).toEqual([
+        'template',
+      ]);
+      expect(fixture.graph.messages[0]?.payload.template).toEqual({
+        name: TEMPLATE.name,
+        language: { code: TEMPLATE.language, policy: 'deterministic' },
       });
       expect((await Promise.all(ids.map(record))).map((r) => r.status)).toEqual(
         ['sent', 'failed'],
@@ -158,12 +160,12 @@ describe('WhatsApp outbound sending', () => {
     it('falls back to the template when Meta answers 131047', async () => {
       const channel = start();
       channel.startWorkers();
-      graph.answerError(131047, 1);
-      const [id] = await send(channel, [text('Hello again')]);
-      await graph.waitForMessages(1);
-      expect(graph.messages[0]?.payload.type).toBe('template');
+      fixture.graph.answerError(131047, 1);
+      const [id] = await send(channel, [notice('again')]);
+      await fixture.graph.waitForMessages(1);
+      expect(fixture.graph.messages[0]?.payload.type).toBe('template');
       await waitFor(
-        async () => (await record(id ?? '')).isTemplate,
+        async () => (await record(id)).isTemplate,
         'the template record',
       );
     });
@@ -171,17 +173,20 @@ describe('WhatsApp outbound sending', () => {
 
   describe('when the number may send only a few messages per second', () => {
     it('spreads the sends out', async () => {
-      fixture.tenant.settings = { whatsapp: { messagesPerSecond: 10 } };
+      await fixture.setWhatsappSettings({
+        template: TEMPLATE,
+        messagesPerSecond: 10,
+      });
       const channel = start();
       channel.startWorkers();
       const started = Date.now();
-      for (let i = 0; i < 15; i += 1) await send(channel, [text(`burst ${i}`)]);
-      await graph.waitForMessages(15);
+      for (let i = 0; i < 15; i += 1) await send(channel, [notice(`n${i}`)]);
+      await fixture.graph.waitForMessages(15);
       // 10 leave at once from a full bucket, the other 5 at 10 per second.
       expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-      expect(
-        graph.messages.map((m) => (m.payload.text as { body: string }).body),
-      ).toEqual(Array.from({ length: 15 }, (_, i) => `burst ${i}`));
+      expect(customer.inbox.map(bodyOf)).toEqual(
+        Array.from({ length: 15 }, (_, i) => noticeText(`n${i}`)),
+      );
     });
   });
 
@@ -189,25 +194,27 @@ describe('WhatsApp outbound sending', () => {
     'when a worker dies %s',
     (point) => {
       it('lets another worker finish the job and sends exactly once', async () => {
+        const keyPrefix = fixture.newKeyPrefix();
+        const locks = { lockDurationMs: 1000, stalledIntervalMs: 300 };
         const stuck = new Promise<void>(() => undefined);
-        let paused = false;
+        let isPaused = false;
         const dying = start({
-          lockDurationMs: 1000,
-          stalledIntervalMs: 300,
+          keyPrefix,
+          ...locks,
           pauseAt: (at) => {
-            if (at !== point || paused) return Promise.resolve();
-            paused = true;
+            if (at !== point || isPaused) return Promise.resolve();
+            isPaused = true;
             return stuck;
           },
         });
         const { outbound: first } = dying.startWorkers();
-        const [id] = await send(dying, [text('exactly once')]);
+        const [id] = await send(dying, [notice('once')]);
         await waitFor(
-          () => paused,
+          () => isPaused,
           'the first worker to reach the pause point',
         );
         await first.close(true);
-        const healthy = start({ lockDurationMs: 1000, stalledIntervalMs: 300 });
+        const healthy = start({ keyPrefix, ...locks });
         healthy.startWorkers();
         await waitFor(
           async () =>
@@ -216,8 +223,8 @@ describe('WhatsApp outbound sending', () => {
           'the job to complete',
           15_000,
         );
-        expect(graph.messages).toHaveLength(1);
-        expect((await record(id ?? '')).wamid).toBe(graph.messages[0]?.wamid);
+        expect(customer.inbox.map(bodyOf)).toEqual([noticeText('once')]);
+        expect((await record(id)).wamid).toBe(fixture.graph.messages[0]?.wamid);
       });
     },
   );

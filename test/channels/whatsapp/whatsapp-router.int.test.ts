@@ -9,7 +9,7 @@ import {
   type InboundJobData,
 } from '../../../src/channels/whatsapp/index.ts';
 import { TEST_REDIS_URL, uniqueSuffix } from '../../support/services.ts';
-import { quietLogger } from './whatsapp-fixture.ts';
+import { quietLogger } from './quiet-logger.ts';
 import { metaJson, textMessage, webhookPayload } from './webhook-builder.ts';
 
 const SECRET = 'router-test-secret';
