@@ -12,6 +12,12 @@ import {
 } from '../../src/channels/whatsapp/index.ts';
 import { createLogger } from '../../src/shared/index.ts';
 import {
+  DEMO_PHONE_NUMBER_ID,
+  metaJson,
+  textMessage,
+  webhookPayload,
+} from '../channels/whatsapp/webhook-builder.ts';
+import {
   FakeGraphApi,
   type RecordedMessage,
 } from '../support/fake-graph-api.ts';
@@ -19,41 +25,17 @@ import {
 // The values README.md ("Try it") tells a newcomer to use.
 const DEMO_APP_SECRET = 'demo-app-secret';
 const DEMO_VERIFY_TOKEN = 'demo-verify-token';
-const DEMO_PHONE_NUMBER_ID = '100000000000001';
 const CUSTOMER = '27825550001';
 
 /** A Meta-shaped payload (PROTOCOLS.md 1.4) with one text message. */
 function textPayload(wamid: string, text: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '900000000000001',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: {
-                display_phone_number: '27600000001',
-                phone_number_id: DEMO_PHONE_NUMBER_ID,
-              },
-              contacts: [{ profile: { name: 'Thandi' }, wa_id: CUSTOMER }],
-              messages: [
-                {
-                  from: CUSTOMER,
-                  id: wamid,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const sentAt = Math.floor(Date.now() / 1000);
+  return metaJson(
+    webhookPayload({
+      phoneNumberId: DEMO_PHONE_NUMBER_ID,
+      messages: [textMessage(wamid, CUSTOMER, text, sentAt)],
+    }),
+  );
 }
 
 function listRowIds(message: RecordedMessage | undefined): string[] {
@@ -115,6 +97,15 @@ describe('the embedded default’s WhatsApp webhook', () => {
     await graph.close();
   });
 
+  /** Posts `body` as Meta would, signed with the demo app secret. */
+  function postSigned(body: string) {
+    return request(app)
+      .post('/webhooks/whatsapp')
+      .set('content-type', 'application/json')
+      .set('x-hub-signature-256', signWebhookBody(body, DEMO_APP_SECRET))
+      .send(body);
+  }
+
   it('runs without Redis and logs once that it uses the demo values', () => {
     expect(services.redis).toBeNull();
     expect(services.whatsapp).toBeNull();
@@ -142,11 +133,7 @@ describe('the embedded default’s WhatsApp webhook', () => {
     const body = textPayload('wamid.embedded-1', 'Sawubona');
 
     it('sends the language list to the Graph API', async () => {
-      const res = await request(app)
-        .post('/webhooks/whatsapp')
-        .set('content-type', 'application/json')
-        .set('x-hub-signature-256', signWebhookBody(body, DEMO_APP_SECRET))
-        .send(body);
+      const res = await postSigned(body);
       expect(res.status).toBe(200);
       const [first] = await graph.waitForMessages(1, 20_000);
       expect(graph.violations).toEqual([]);
@@ -163,11 +150,7 @@ describe('the embedded default’s WhatsApp webhook', () => {
     it('sends no second reply when Meta delivers it again', async () => {
       await settled(channel);
       const before = graph.messages.length;
-      const res = await request(app)
-        .post('/webhooks/whatsapp')
-        .set('content-type', 'application/json')
-        .set('x-hub-signature-256', signWebhookBody(body, DEMO_APP_SECRET))
-        .send(body);
+      const res = await postSigned(body);
       expect(res.status).toBe(200);
       // Longer than the inbound ordering grace, so a second turn would
       // have sent by now.
