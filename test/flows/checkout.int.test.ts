@@ -76,7 +76,7 @@ describe('customer flow checkout', () => {
       ]);
       expect(turn.text).toContain('2 x Coca-Cola 2L R49.98');
       expect(turn.text).toContain('Uzolanda esitolo');
-      expect(turn.text).toContain('Khokha ngokheshi uma uyilanda');
+      expect(turn.text).toContain('Khokha ngokheshi uma ulilanda');
 
       turn = await chat.choose(OPTION.confirmOrder);
       expect(turn.keys).toEqual([
