@@ -2,72 +2,65 @@ import { WakalaError } from '../shared/index.ts';
 import type { ResolvedTenant } from '../tenancy/index.ts';
 import type { FlowDefinition } from './flow-definition.ts';
 import { startFlowTurn, type FlowTurn } from './flow-turn.ts';
-import type { InboundDeduplicator } from './inbound-deduplicator.ts';
+import type { HeldLock } from './conversation-locks.ts';
 import { conversationOf } from './keys.ts';
 import { mapInboundEvent } from './map-inbound-event.ts';
 import type { SessionEnvelope } from './session-envelope.ts';
-import type { SessionStore } from './session-store.ts';
+import type { TurnStore } from './turn-store.ts';
 import {
   APOLOGY_REPLY,
   turnResult,
   type Turn,
   type TurnResult,
 } from './turn-result.ts';
-import { languageOf, loadSession, saveSession } from './turn-session.ts';
+import {
+  languageOf,
+  readSession,
+  settledSession,
+  type SavedTurn,
+} from './turn-session.ts';
 import type { SettleOutcome } from './when-settled.ts';
 
 export interface FlowStepDeps {
-  sessions: SessionStore;
-  dedupe: InboundDeduplicator;
+  store: TurnStore;
   clock: () => number;
+}
+
+/** A turn that holds its conversation's lock and has read its session. */
+export interface OpenTurn {
+  lock: HeldLock;
+  /** The stored session as the turn store read it under the lock. */
+  session: string | undefined;
+  /** True once `finish` has released the lock together with its writes. */
+  isReleased: boolean;
 }
 
 /**
  * A flow actor that has received the turn's event, and how to finish the
- * turn once its work settles (save and mark handled, or report failure).
- * The caller holds the lock throughout and decides how long to wait.
+ * turn once its work settles (save, mark handled and release in one step,
+ * or report failure and leave the release to the caller). The caller
+ * holds the lock throughout and decides how long to wait.
  */
-export type FlowStep =
-  | { kind: 'finished'; result: TurnResult }
-  | {
-      kind: 'running';
-      flowTurn: FlowTurn;
-      finish(outcome: SettleOutcome): Promise<TurnResult>;
-    };
+export interface FlowStep {
+  flowTurn: FlowTurn;
+  finish(outcome: SettleOutcome): Promise<TurnResult>;
+}
 
 /**
- * Loads the session, drops a duplicate, maps the event and starts the flow
- * actor on it. A snapshot that will not restore is dropped and the flow
- * starts afresh, as for a session of an older flow version.
+ * Restores the session read under the lock, maps the event and starts the
+ * flow actor on it. A snapshot that will not restore is dropped and the
+ * flow starts afresh, as for a session of an older flow version.
  */
-export async function startFlowStep(
+export function startFlowStep(
   deps: FlowStepDeps,
   turn: Turn,
   tenant: ResolvedTenant,
   flow: FlowDefinition,
-): Promise<FlowStep> {
+  open: OpenTurn,
+): FlowStep {
   const { message } = turn;
-  const conversation = conversationOf(message);
-  const envelope = await loadSession(
-    deps.sessions,
-    conversation,
-    flow,
-    turn.log,
-  );
+  const envelope = readSession(open.session, flow, turn.log);
   turn.language = languageOf(envelope) ?? turn.language;
-  const handled = await deps.dedupe.findHandled(conversation, message.id);
-  if (handled) {
-    // The repeat gets the first answer again and changes nothing, so a
-    // caller that lost the replies (a retried USSD request) can resend them.
-    turn.log.info('duplicate message dropped');
-    turn.language = handled.language;
-    return {
-      kind: 'finished',
-      result: turnResult(turn, 'duplicate', handled.replies, {
-        isEnded: handled.isEnded,
-      }),
-    };
-  }
   const start = { contact: message.contact, channel: message.channel, tenant };
   const event = mapInboundEvent(message.event, envelope?.menu ?? []);
   let flowTurn = startFlowTurn({ flow, envelope, start, event });
@@ -86,12 +79,11 @@ export async function startFlowStep(
   }
   const running = flowTurn;
   return {
-    kind: 'running',
     flowTurn: running,
     finish: (outcome) =>
       finishFlowStep(
         deps,
-        { turn, tenant, flow, envelope, flowTurn: running },
+        { turn, tenant, flow, envelope, flowTurn: running, open },
         outcome,
       ),
   };
@@ -103,6 +95,7 @@ interface RunningStep {
   flow: FlowDefinition;
   envelope: SessionEnvelope | undefined;
   flowTurn: FlowTurn;
+  open: OpenTurn;
 }
 
 async function finishFlowStep(
@@ -110,7 +103,7 @@ async function finishFlowStep(
   step: RunningStep,
   outcome: SettleOutcome,
 ): Promise<TurnResult> {
-  const { turn, flow, flowTurn } = step;
+  const { turn, flow, flowTurn, open } = step;
   if (!outcome.isSettled) {
     flowTurn.actor.stop();
     // The old session stays as it was and the id stays unmarked, so the
@@ -121,24 +114,39 @@ async function finishFlowStep(
     );
     return turnResult(turn, 'failed', [APOLOGY_REPLY]);
   }
-  const conversation = conversationOf(turn.message);
-  // Saved before stopping: the snapshot of a stopped actor is not one to
-  // restore from.
-  const saved = await saveSession({
-    sessions: deps.sessions,
-    conversation,
-    flow,
-    flowTurn,
-    previousMenu: step.envelope?.menu ?? [],
-    ttlSeconds: step.tenant.sessionTtlSeconds,
-    now: deps.clock(),
-  }).finally(() => flowTurn.actor.stop());
+  let saved: SavedTurn;
+  try {
+    saved = settledSession({
+      flow,
+      flowTurn,
+      previousMenu: step.envelope?.menu ?? [],
+      ttlSeconds: step.tenant.sessionTtlSeconds,
+      now: deps.clock(),
+    });
+  } finally {
+    flowTurn.actor.stop();
+  }
   turn.language = saved.language ?? turn.language;
-  await deps.dedupe.markHandled(conversation, turn.message.id, {
-    replies: flowTurn.replies,
-    language: turn.language,
-    isEnded: saved.isEnded,
-  });
+  const isReleased = await deps.store.finish(
+    conversationOf(turn.message),
+    open.lock,
+    {
+      session: saved.session,
+      messageId: turn.message.id,
+      handled: {
+        replies: flowTurn.replies,
+        language: turn.language,
+        isEnded: saved.isEnded,
+      },
+    },
+  );
+  // The store released the lock with the writes. Should `finish` throw
+  // instead, the flag stays false and the caller still releases, so a
+  // failed write does not leave the conversation locked until expiry.
+  open.isReleased = true;
+  if (!isReleased) {
+    turn.log.warn({ code: 'engine.lock_expired' }, 'lock expired early');
+  }
   logFlowFailures(turn, flow, flowTurn.failures);
   turn.log.info(
     { flowId: flow.id, bytes: saved.bytes, replies: flowTurn.replies.length },

@@ -18,10 +18,13 @@ export interface HandledTurn {
 
 /**
  * Remembers which inbound message ids were handled, so a re-delivered
- * message has no second effect. The turn runner asks and marks while it
- * holds the conversation lock (a message id always belongs to one
- * conversation), and marks only after the turn succeeded: a turn that
- * crashed or failed half-way can run again when the message comes back.
+ * message has no second effect. The turn runner marks while it holds the
+ * conversation lock (a message id always belongs to one conversation), and
+ * only after the turn succeeded: a turn that crashed or failed half-way can
+ * run again when the message comes back. It asks under the lock too, or,
+ * on Redis, in the same atomic script that would take the lock
+ * (RedisTurnStore): a mark is written in one step with the session and the
+ * release, so a mark that exists belongs to a turn that is over.
  */
 export interface InboundDeduplicator {
   /** The handled turn of this message id, or undefined if there is none. */

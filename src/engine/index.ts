@@ -46,6 +46,18 @@ export {
   RedisInboundDeduplicator,
   type RedisInboundDeduplicatorOptions,
 } from './redis-inbound-deduplicator.ts';
+export type {
+  TurnCommit,
+  TurnOpening,
+  TurnStore,
+  TurnStoreParts,
+} from './turn-store.ts';
+export { createTurnStore } from './create-turn-store.ts';
+export { SeparateTurnStore } from './separate-turn-store.ts';
+export {
+  RedisTurnStore,
+  type RedisTurnStoreOptions,
+} from './redis-turn-store.ts';
 export {
   ENGINE_FORMAT_VERSION,
   decodeEnvelope,

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { EngineKeys, type ConversationKey } from './keys.ts';
+import { registerRedisTarget } from './redis-target.ts';
 import {
   DEFAULT_HANDLED_TTL_SECONDS,
   parseHandledTurn,
@@ -29,6 +30,11 @@ export class RedisInboundDeduplicator implements InboundDeduplicator {
     this.redis = options.redis;
     this.keys = new EngineKeys(options.prefix);
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_HANDLED_TTL_SECONDS;
+    registerRedisTarget(this, {
+      redis: this.redis,
+      prefix: this.keys.prefix,
+      handledTtlSeconds: this.ttlSeconds,
+    });
   }
 
   async findHandled(

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { EngineKeys, type ConversationKey } from './keys.ts';
+import { registerRedisTarget } from './redis-target.ts';
 import { checkTtl, type SessionStore } from './session-store.ts';
 
 export interface RedisSessionStoreOptions {
@@ -20,6 +21,7 @@ export class RedisSessionStore implements SessionStore {
   constructor(options: RedisSessionStoreOptions) {
     this.redis = options.redis;
     this.keys = new EngineKeys(options.prefix);
+    registerRedisTarget(this, { redis: this.redis, prefix: this.keys.prefix });
   }
 
   async get(conversation: ConversationKey): Promise<string | undefined> {

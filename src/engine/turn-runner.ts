@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   WakalaError,
   errorCode,
@@ -8,9 +7,10 @@ import {
   type Logger,
 } from '../shared/index.ts';
 import { currentTenant, type ResolvedTenant } from '../tenancy/index.ts';
-import type { ConversationLocks, HeldLock } from './conversation-locks.ts';
+import type { ConversationLocks } from './conversation-locks.ts';
+import { createTurnStore } from './create-turn-store.ts';
 import type { FlowDefinition } from './flow-definition.ts';
-import { startFlowStep, type FlowStep } from './flow-step.ts';
+import { startFlowStep, type FlowStep, type OpenTurn } from './flow-step.ts';
 import type { InboundDeduplicator } from './inbound-deduplicator.ts';
 import type { InboundMessage } from './inbound-event.ts';
 import { EngineKeys, conversationOf } from './keys.ts';
@@ -61,6 +61,12 @@ export interface TurnRunnerOptions {
  * restores the flow, sends the event, waits until the flow has settled,
  * saves the session, marks the id handled and releases the lock.
  *
+ * The store work goes through a TurnStore (`createTurnStore`): when the
+ * three stores are the Redis ones on one connection and prefix, taking the
+ * lock, the duplicate check and the session read are one Lua script, and
+ * the session write, the handled mark and the release another, so a turn
+ * costs two Redis round trips instead of six.
+ *
  * Order across processes is the callers' part: a channel hands one
  * conversation's events to one consumer at a time and in order (WhatsApp
  * sorts by timestamp per contact; USSD has one request in flight per
@@ -79,8 +85,7 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnRunner {
   const lockTtlMs = options.lockTtlMs ?? 30_000;
   const lockWaitMs = options.lockWaitMs ?? 10_000;
   const deps = {
-    sessions: options.sessions,
-    dedupe: options.dedupe,
+    store: createTurnStore(options),
     clock: options.clock ?? Date.now,
   };
 
@@ -128,34 +133,45 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnRunner {
       : currentTenant();
     turn.language = tenant.defaultLanguage;
     const flow = options.selectFlow(message);
-    const lock = await options.locks.acquire(conversationOf(message), {
+    const conversation = conversationOf(message);
+    const opening = await deps.store.begin(conversation, message.id, {
       ttlMs: lockTtlMs,
       waitMs: Math.max(0, Math.min(lockWaitMs, remainingMs(turn))),
     });
-    if (!lock) {
+    if (opening.kind === 'busy') {
       turn.language =
-        (await peekLanguage(options.sessions, conversationOf(message), flow)) ??
+        (await peekLanguage(options.sessions, conversation, flow)) ??
         turn.language;
       turn.log.warn({ code: 'engine.conversation_busy' }, 'conversation busy');
       return turnResult(turn, 'failed', [APOLOGY_REPLY], { isRetryable: true });
     }
+    if (opening.kind === 'duplicate') {
+      // The repeat gets the first answer again and changes nothing, so a
+      // caller that lost the replies (a retried USSD request) can resend.
+      turn.log.info('duplicate message dropped');
+      const { handled } = opening;
+      turn.language = handled.language;
+      return turnResult(turn, 'duplicate', handled.replies, {
+        isEnded: handled.isEnded,
+      });
+    }
+    const open: OpenTurn = { ...opening, isReleased: false };
     // The margin before the lock's expiry makes sure no other turn can take
     // the lock while this one might still be saving.
     const hardLimit =
       performance.now() + lockTtlMs - Math.min(1000, lockTtlMs / 10);
     let isHandedOver = false;
     try {
-      const step = await startFlowStep(deps, turn, tenant, flow);
-      if (step.kind === 'finished') return step.result;
+      const step = startFlowStep(deps, turn, tenant, flow, open);
       const outcome = await within(step.flowTurn.settled, remainingMs(turn));
       if (outcome) return await step.finish(outcome);
       isHandedOver = true;
-      void finishLate(turn, step, lock, hardLimit).then((late) =>
+      void finishLate(turn, step, open, hardLimit).then((late) =>
         reportLate(turn, late),
       );
       return turnResult(turn, 'timed_out', []);
     } finally {
-      if (!isHandedOver) await release(turn, lock);
+      if (!isHandedOver) await release(turn, open);
     }
   }
 
@@ -180,8 +196,8 @@ export function createTurnRunner(options: TurnRunnerOptions): TurnRunner {
 /** Lets a turn that outlived its budget finish, then frees the lock. */
 async function finishLate(
   turn: Turn,
-  step: Extract<FlowStep, { kind: 'running' }>,
-  lock: HeldLock,
+  step: FlowStep,
+  open: OpenTurn,
   hardLimit: number,
 ): Promise<TurnResult | undefined> {
   turn.log.warn('turn over budget');
@@ -200,14 +216,16 @@ async function finishLate(
   } catch (error) {
     turn.log.error({ err: error, code: errorCode(error) }, 'late turn failed');
   } finally {
-    await release(turn, lock);
+    await release(turn, open);
   }
   return undefined;
 }
 
-async function release(turn: Turn, lock: HeldLock): Promise<void> {
+/** Frees the lock unless the turn's finish already released it. */
+async function release(turn: Turn, open: OpenTurn): Promise<void> {
+  if (open.isReleased) return;
   try {
-    if (!(await lock.release())) {
+    if (!(await open.lock.release())) {
       turn.log.warn({ code: 'engine.lock_expired' }, 'lock expired early');
     }
   } catch (error) {
@@ -219,18 +237,22 @@ function remainingMs(turn: Turn): number {
   return turn.deadline - performance.now();
 }
 
-/** The promise's value, or undefined when it took longer than `ms`. */
+/**
+ * The promise's value, or undefined when it took longer than `ms`. A plain
+ * timer rather than an aborted `timers/promises` sleep: aborting builds an
+ * AbortError with a stack trace on every turn, which showed in profiles.
+ */
 async function within<T>(
   promise: Promise<T>,
   ms: number,
 ): Promise<T | undefined> {
-  const controller = new AbortController();
-  const timer = sleep(Math.max(0, ms), undefined, {
-    signal: controller.signal,
-  }).catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, ms), undefined);
+  });
   try {
-    return await Promise.race([promise, timer]);
+    return await Promise.race([promise, timeout]);
   } finally {
-    controller.abort();
+    clearTimeout(timer);
   }
 }

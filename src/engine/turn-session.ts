@@ -13,20 +13,20 @@ import {
   type SessionEnvelope,
 } from './session-envelope.ts';
 import type { FlowTurn } from './flow-turn.ts';
+import type { TurnCommit } from './turn-store.ts';
 
 /**
- * Reads a conversation's session for `flow`. A session that is unreadable,
- * of another engine format, another flow or another flow version is
- * dropped with a log line and the conversation starts afresh: a deploy
- * that changes a flow must never crash conversations already under way.
+ * Reads a conversation's stored session (as the turn store returned it)
+ * for `flow`. A session that is unreadable, of another engine format,
+ * another flow or another flow version is dropped with a log line and the
+ * conversation starts afresh: a deploy that changes a flow must never crash
+ * conversations already under way.
  */
-export async function loadSession(
-  sessions: SessionStore,
-  conversation: ConversationKey,
+export function readSession(
+  raw: string | undefined,
   flow: FlowDefinition,
   log: Logger,
-): Promise<SessionEnvelope | undefined> {
-  const raw = await sessions.get(conversation);
+): SessionEnvelope | undefined {
   if (raw === undefined) return undefined;
   const decoded = decodeEnvelope(raw, flow);
   if (decoded.isUsable) return decoded.envelope;
@@ -42,11 +42,11 @@ export interface SavedTurn {
   language: Language | undefined;
   isEnded: boolean;
   bytes: number;
+  /** The encoded session to write, or null to delete it (flow is done). */
+  session: TurnCommit['session'];
 }
 
-export interface SaveSessionOptions {
-  sessions: SessionStore;
-  conversation: ConversationKey;
+export interface SettledSessionOptions {
   flow: FlowDefinition;
   flowTurn: FlowTurn;
   /** The menu stored before this turn; kept when the turn said nothing. */
@@ -56,14 +56,13 @@ export interface SaveSessionOptions {
 }
 
 /**
- * Writes the session after a settled turn, or deletes it when the flow
- * reached a final state (the conversation is over; the next message starts
- * afresh). Returns the contact's language and whether the conversation
- * ended, for the caller's result.
+ * The session to keep after a settled turn, or null when the flow reached
+ * a final state (the conversation is over; the next message starts
+ * afresh), with the contact's language and whether the conversation
+ * ended, for the caller's result. Take it before stopping the actor: the
+ * snapshot of a stopped actor is not one to restore from.
  */
-export async function saveSession(
-  options: SaveSessionOptions,
-): Promise<SavedTurn> {
+export function settledSession(options: SettledSessionOptions): SavedTurn {
   const { flowTurn } = options;
   const snapshot = flowTurn.actor.getSnapshot() as {
     status: string;
@@ -74,11 +73,9 @@ export async function saveSession(
     language: isLanguage(language) ? language : undefined,
     isEnded: snapshot.status === 'done' || hasEnd(flowTurn.replies),
     bytes: 0,
+    session: null,
   };
-  if (snapshot.status === 'done') {
-    await options.sessions.delete(options.conversation);
-    return saved;
-  }
+  if (snapshot.status === 'done') return saved;
   const envelope: SessionEnvelope = {
     v: ENGINE_FORMAT_VERSION,
     flowId: options.flow.id,
@@ -90,9 +87,9 @@ export async function saveSession(
         : menuOf(flowTurn.replies),
     updatedAt: options.now,
   };
-  const encoded = encodeEnvelope(envelope, options.flow);
-  await options.sessions.set(options.conversation, encoded, options.ttlSeconds);
-  saved.bytes = Buffer.byteLength(encoded);
+  const value = encodeEnvelope(envelope, options.flow);
+  saved.session = { value, ttlSeconds: options.ttlSeconds };
+  saved.bytes = Buffer.byteLength(value);
   return saved;
 }
 
