@@ -1,13 +1,12 @@
 import { fromPromise } from 'xstate';
 import {
   addToCart,
+  catalogueCache,
   ensureCustomer,
   findUserByPhone,
   getCart,
   getProduct,
-  listCategories,
   listOrders,
-  listProducts,
   placeOrder,
   removeFromCart,
   searchProducts,
@@ -118,11 +117,14 @@ const saveLanguage = fromPromise(
     setUserLanguage(input.userId, input.language),
 );
 
-const loadCategories = fromPromise(() => listCategories());
+// Browsing lists come from the short-lived catalogue cache: a few seconds
+// of staleness in what a list shows is fine, because the product screen,
+// the cart and the order (which takes the stock) all read the database.
+const loadCategories = fromPromise(() => catalogueCache.categories());
 
 const loadProducts = fromPromise(
   ({ input }: { input: { categoryId: string; page: number } }) =>
-    listProducts(input.categoryId, {
+    catalogueCache.productPage(input.categoryId, {
       page: input.page,
       pageSize: PRODUCT_PAGE_SIZE,
     }),
