@@ -5,6 +5,7 @@
 // flow), ussd-menu-builder with its session in Redis, and bare Express
 // answering a fixed CON screen. Prints a Markdown table for bench/README.md.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadResult, type WalkStep } from './load.ts';
 
@@ -62,7 +63,28 @@ function startServer(
   });
 }
 
-async function measure(target: Target, port: number): Promise<LoadResult> {
+/**
+ * CPU seconds (user + system) a process has used so far, from
+ * /proc/<pid>/stat (Linux; USER_HZ is 100 there), or NaN elsewhere. CPU per
+ * request says how much work a request costs even when other jobs share
+ * the machine and throughput is noisy.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface Measured extends LoadResult {
+  /** Server CPU milliseconds per request during the measured run. */
+  cpuMsPerRequest: number;
+}
+
+async function measure(target: Target, port: number): Promise<Measured> {
   const { child, info } = await startServer(target.script, [
     String(port),
     ...target.args,
@@ -93,7 +115,10 @@ async function measure(target: Target, port: number): Promise<LoadResult> {
       });
     }
     await runLoad({ ...common, durationMs: 2000 }); // warm-up
-    return await runLoad({ ...common, durationMs: DURATION_MS });
+    const cpuBefore = cpuSeconds(child.pid);
+    const result = await runLoad({ ...common, durationMs: DURATION_MS });
+    const cpuMs = (cpuSeconds(child.pid) - cpuBefore) * 1000;
+    return { ...result, cpuMsPerRequest: cpuMs / result.requests };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -124,7 +149,7 @@ const targets: Target[] = [
   },
 ];
 
-const results: Array<[Target, LoadResult]> = [];
+const results: Array<[Target, Measured]> = [];
 let port = 4100 + (process.pid % 500);
 for (const target of targets) {
   if (values.only && !target.name.includes(values.only)) continue;
@@ -136,11 +161,11 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const lines = [
   `USSD, ${CONCURRENCY} concurrent sessions, ${values.seconds} s each, ${new Date().toISOString().slice(0, 10)}:`,
   '',
-  '| server | requests/s | p50 ms | p99 ms | requests | errors |',
-  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  '| server | requests/s | p50 ms | p99 ms | server CPU ms/request | requests | errors |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...results.map(
     ([t, r]) =>
-      `| ${t.name} | ${fmt(r.requestsPerSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${r.requests} | ${r.errors} |`,
+      `| ${t.name} | ${fmt(r.requestsPerSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.cpuMsPerRequest, 2)} | ${r.requests} | ${r.errors} |`,
   ),
 ];
 const rps = (name: string) =>

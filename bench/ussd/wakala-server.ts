@@ -3,6 +3,8 @@
 // and Redis under a random key prefix; everything is removed on SIGTERM.
 //   node --import tsx bench/ussd/wakala-server.ts <port>
 // BENCH_POSTGRES_URL / BENCH_REDIS_URL name the servers (local defaults).
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/app/config.ts';
 import { createServices } from '../../src/app/create-services.ts';
@@ -73,8 +75,30 @@ const server = app.listen(port, '127.0.0.1', () => {
   process.stdout.write(`ready ${JSON.stringify(info)}\n`);
 });
 
+// With BENCH_CPU_PROFILE set (profile.ts does it), SIGUSR2 starts the CPU
+// profiler and SIGTERM writes the profile there before cleaning up, so the
+// profile holds the measured load only, not start-up and migrations.
+const profilePath = process.env.BENCH_CPU_PROFILE;
+const inspector = profilePath ? new Session() : undefined;
+let isProfiling = false;
+if (inspector) {
+  inspector.connect();
+  process.once('SIGUSR2', () => {
+    void (async () => {
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+      isProfiling = true;
+      process.stdout.write('profiling\n');
+    })();
+  });
+}
+
 process.once('SIGTERM', () => {
   void (async () => {
+    if (inspector && profilePath && isProfiling) {
+      const { profile } = await inspector.post('Profiler.stop');
+      writeFileSync(profilePath, JSON.stringify(profile));
+    }
     server.close();
     await services.close();
     const redis = new Redis(redisUrl);
