@@ -29,9 +29,9 @@ import {
   createUssdRouter,
 } from '../channels/ussd/index.ts';
 import {
-  createAccessTokenLookup,
   createInProcessWhatsappChannel,
   createWhatsappChannel,
+  createWhatsappNumberLookup,
   createWhatsappRouter,
   type InProcessWhatsappChannel,
   type WhatsappChannel,
@@ -229,7 +229,7 @@ function createWhatsapp(
     turnRunner: deps.turnRunner,
     runInTenant: (tenantId, fn) =>
       withTenantId(deps.controlPlane, tenantId, () => fn()),
-    accessToken: createAccessTokenLookup(deps.controlPlane),
+    numbers: createWhatsappNumberLookup(deps.controlPlane),
     logger: deps.logger,
   };
   if (redis) {

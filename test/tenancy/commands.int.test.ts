@@ -82,7 +82,7 @@ describe('tenancy commands', () => {
       const first = captureIo(env);
       expect(await runMigrate([], first)).toBe(0);
       expect(first.lines).toContain(
-        'control plane: applied 0001_control_plane.sql',
+        'control plane: applied 0001_control_plane.sql, 0002_whatsapp_number_rate.sql',
       );
       const second = captureIo(env);
       expect(await runMigrate(['--concurrency', '2'], second)).toBe(0);

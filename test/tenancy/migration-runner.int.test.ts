@@ -69,7 +69,10 @@ describe('migration runner', () => {
     it('applies every file once and nothing the second time', async () => {
       const first = await migrateControlPlane(fixture.cp.pool);
       const second = await migrateControlPlane(fixture.cp.pool);
-      expect(first).toEqual(['0001_control_plane.sql']);
+      expect(first).toEqual([
+        '0001_control_plane.sql',
+        '0002_whatsapp_number_rate.sql',
+      ]);
       expect(second).toEqual([]);
       expect(await appliedVersions(fixture.cp, 'control')).toEqual(first);
     });

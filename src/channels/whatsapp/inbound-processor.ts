@@ -2,16 +2,12 @@ import { UnrecoverableError } from 'bullmq';
 import type { Contact, FlowEvent } from '../../engine/inbound-event.ts';
 import type { Reply } from '../../flows/reply.ts';
 import { hashPhone, type Logger } from '../../shared/index.ts';
-import {
-  currentTenant,
-  type ResolvedTenant,
-} from '../../tenancy/tenant-context.ts';
+import type { ResolvedTenant } from '../../tenancy/tenant-context.ts';
 import type { GraphClient } from './graph-client.ts';
 import type { QueueJob } from './job-queue.ts';
 import type { KeyValueStore } from './key-value-store.ts';
 import { recordInbound, recordStatus } from './message-records.ts';
 import type { OrderedMailbox } from './ordered-mailbox.ts';
-import type { AccessTokenLookup } from './outbound-sender.ts';
 import { PAGE_OPTION_PREFIX } from './reply-renderer.ts';
 import {
   parseWebhookPayload,
@@ -19,6 +15,7 @@ import {
   type WebhookMessage,
 } from './webhook-payload.ts';
 import type { WhatsappKeys } from './whatsapp-keys.ts';
+import type { WhatsappNumberLookup } from './whatsapp-number-lookup.ts';
 import type {
   InboundJobData,
   MediaStore,
@@ -43,7 +40,7 @@ export interface InboundProcessorOptions {
     page: number;
   }): Promise<void>;
   graph: GraphClient;
-  accessToken: AccessTokenLookup;
+  numbers: WhatsappNumberLookup;
   logger: Logger;
   mediaStore?: MediaStore;
   /** How long a message waits for an earlier one delivered a moment later. */
@@ -228,11 +225,11 @@ export class InboundProcessor {
   ): Promise<void> {
     if (!this.#o.mediaStore) return;
     try {
-      const token = await this.#o.accessToken(phoneNumberId);
+      const { accessToken } = await this.#o.numbers(phoneNumberId);
       await this.#o.mediaStore(
         tenantId,
         mediaId,
-        await this.#o.graph.downloadMedia(mediaId, token),
+        await this.#o.graph.downloadMedia(mediaId, accessToken),
       );
     } catch (error) {
       // The turn still runs with the media id; losing the picture must not
@@ -244,21 +241,24 @@ export class InboundProcessor {
     }
   }
 
+  /**
+   * Marks the message read when the tenant asks for it. The setting comes
+   * from the resolver's cached tenant (dropped whenever the settings change)
+   * rather than a fresh tenant scope: this runs after every turn, and a
+   * failure here must not fail a message whose turn already succeeded.
+   */
   async #markAsRead(
     tenantId: string,
     phoneNumberId: string,
     wamid: string,
   ): Promise<void> {
-    const isWanted = await this.#o.runInTenant(tenantId, () =>
-      Promise.resolve(whatsappSettingsOf(currentTenant()).isMarkAsRead),
-    );
-    if (!isWanted) return;
     try {
-      await this.#o.graph.markAsRead(
-        phoneNumberId,
-        await this.#o.accessToken(phoneNumberId),
-        wamid,
-      );
+      const resolved =
+        await this.#o.resolver.byWhatsappPhoneNumberId(phoneNumberId);
+      if (!resolved.tenant || !whatsappSettingsOf(resolved.tenant).isMarkAsRead)
+        return;
+      const { accessToken } = await this.#o.numbers(phoneNumberId);
+      await this.#o.graph.markAsRead(phoneNumberId, accessToken, wamid);
     } catch (error) {
       this.#o.logger.warn(
         { tenantId, err: error },

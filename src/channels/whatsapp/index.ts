@@ -27,7 +27,12 @@ export type {
   QueueJob,
   QueueWorker,
 } from './job-queue.ts';
-export { createAccessTokenLookup, type TokenSource } from './access-tokens.ts';
+export {
+  createWhatsappNumberLookup,
+  type WhatsappNumberLookup,
+  type WhatsappNumberSettings,
+  type WhatsappNumberSource,
+} from './whatsapp-number-lookup.ts';
 export {
   renderReplies,
   renderMenuPage,
@@ -47,7 +52,13 @@ export {
 } from './graph-error.ts';
 export { parseWebhookPayload, type WebhookItem } from './webhook-payload.ts';
 export {
+  DEFAULT_MESSAGES_PER_SECOND,
+  MESSAGES_PER_SECOND_RANGE,
+  effectiveMessagesPerSecond,
+  isTemplateLanguage,
+  isTemplateName,
   whatsappSettingsOf,
+  type RateSource,
   type WhatsappTenantSettings,
 } from './whatsapp-settings.ts';
 export type {
@@ -56,8 +67,4 @@ export type {
   WhatsappTenantResolver,
   WhatsappTurnRunner,
 } from './whatsapp-ports.ts';
-export type {
-  AccessTokenLookup,
-  OutboundJobData,
-  SendPausePoint,
-} from './outbound-sender.ts';
+export type { OutboundJobData, SendPausePoint } from './outbound-sender.ts';

@@ -15,7 +15,9 @@ import {
 import type { OrderedMailbox } from './ordered-mailbox.ts';
 import type { SendThrottle } from './send-throttle.ts';
 import type { WhatsappKeys } from './whatsapp-keys.ts';
+import type { WhatsappNumberLookup } from './whatsapp-number-lookup.ts';
 import {
+  effectiveMessagesPerSecond,
   whatsappSettingsOf,
   type WhatsappTenantSettings,
 } from './whatsapp-settings.ts';
@@ -30,19 +32,17 @@ export interface OutboundJobData {
 /** Where a test may stop a send to play a worker dying at that point. */
 export type SendPausePoint = 'before-send' | 'after-record';
 
-/** Looks up the access token of a business number (decrypted). */
-export type AccessTokenLookup = (phoneNumberId: string) => Promise<string>;
-
 export interface OutboundSenderOptions {
   store: KeyValueStore;
   keys: WhatsappKeys;
   mailbox: OrderedMailbox;
   graph: GraphClient;
   limiter: SendThrottle;
-  accessToken: AccessTokenLookup;
+  numbers: WhatsappNumberLookup;
   runInTenant: <T>(tenantId: string, fn: () => Promise<T>) => Promise<T>;
   logger: Logger;
   clock?: () => number;
+  /** Rate of numbers with none of their own or of their tenant (80). */
   defaultMessagesPerSecond?: number;
   /** Fault injection for tests; production leaves it unset. */
   pauseAt?: (point: SendPausePoint, outboundId: string) => Promise<void>;
@@ -122,18 +122,26 @@ export class OutboundSender {
     return 'sent';
   }
 
+  /** Waits for the number's rate (its own, the tenant's or 80), then sends. */
   async #send(
     phoneNumberId: string,
     to: string,
     payload: OutboundPayload,
     settings: WhatsappTenantSettings,
   ): Promise<string> {
-    await this.#o.limiter.take(
-      phoneNumberId,
-      settings.messagesPerSecond ?? this.#o.defaultMessagesPerSecond ?? 80,
+    const number = await this.#o.numbers(phoneNumberId);
+    const { perSecond } = effectiveMessagesPerSecond(
+      number.messagesPerSecond,
+      settings,
+      this.#o.defaultMessagesPerSecond,
     );
-    const token = await this.#o.accessToken(phoneNumberId);
-    return this.#o.graph.sendMessage(phoneNumberId, token, to, payload);
+    await this.#o.limiter.take(phoneNumberId, perSecond);
+    return this.#o.graph.sendMessage(
+      phoneNumberId,
+      number.accessToken,
+      to,
+      payload,
+    );
   }
 
   async #onSendError(id: string, error: GraphApiError): Promise<Outcome> {

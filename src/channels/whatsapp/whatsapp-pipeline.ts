@@ -10,7 +10,6 @@ import { recordQueuedMessages } from './message-records.ts';
 import type { OrderedMailbox } from './ordered-mailbox.ts';
 import {
   OutboundSender,
-  type AccessTokenLookup,
   type OutboundJobData,
   type SendPausePoint,
 } from './outbound-sender.ts';
@@ -22,6 +21,7 @@ import {
 import type { SendThrottle } from './send-throttle.ts';
 import type { WhatsappConfig } from './whatsapp-config.ts';
 import type { WhatsappKeys } from './whatsapp-keys.ts';
+import type { WhatsappNumberLookup } from './whatsapp-number-lookup.ts';
 import type {
   InboundJobData,
   MediaStore,
@@ -35,7 +35,8 @@ export interface WhatsappPipelineOptions {
   resolver: WhatsappTenantResolver;
   turnRunner: WhatsappTurnRunner;
   runInTenant: <T>(tenantId: string, fn: () => Promise<T>) => Promise<T>;
-  accessToken: AccessTokenLookup;
+  /** Token and own rate of a business number (createWhatsappNumberLookup). */
+  numbers: WhatsappNumberLookup;
   logger: Logger;
   mediaStore?: MediaStore;
   clock?: () => number;
@@ -47,6 +48,7 @@ export interface WhatsappPipelineOptions {
   outboundAttempts?: number;
   /** First retry delay; doubles with each attempt (default 2 s). */
   backoffDelayMs?: number;
+  /** Rate of numbers with none of their own or of their tenant (80). */
   defaultMessagesPerSecond?: number;
   pauseAt?: (point: SendPausePoint, outboundId: string) => Promise<void>;
 }
@@ -199,7 +201,7 @@ export function createWhatsappPipeline(
     mailbox,
     graph,
     limiter: backend.throttle,
-    accessToken: options.accessToken,
+    numbers: options.numbers,
     runInTenant: options.runInTenant,
     logger: options.logger.child({ module: 'whatsapp-outbound' }),
     ...(options.clock ? { clock: options.clock } : {}),
@@ -220,7 +222,7 @@ export function createWhatsappPipeline(
     },
     sendPage,
     graph,
-    accessToken: options.accessToken,
+    numbers: options.numbers,
     logger: options.logger.child({ module: 'whatsapp-inbound' }),
     ...(options.mediaStore ? { mediaStore: options.mediaStore } : {}),
     ...(options.orderingGraceMs !== undefined

@@ -188,6 +188,54 @@ describe('WhatsApp outbound sending', () => {
         Array.from({ length: 15 }, (_, i) => noticeText(`n${i}`)),
       );
     });
+
+    // Time for `count` sends at `rate` from a full bucket of `rate` tokens.
+    const impliedMs = (count: number, rate: number) =>
+      ((count - rate) / rate) * 1000;
+
+    async function setNumberRate(rate: number | null): Promise<void> {
+      await fixture.services.controlPlane.db.whatsappNumber.update({
+        where: { phoneNumberId: DEMO_PHONE_NUMBER_ID },
+        data: { messagesPerSecond: rate },
+      });
+    }
+
+    it('uses the number’s own rate before the shop’s', async () => {
+      await fixture.setWhatsappSettings({
+        template: TEMPLATE,
+        messagesPerSecond: 1000,
+      });
+      await setNumberRate(4);
+      try {
+        const channel = start();
+        channel.startWorkers();
+        const started = Date.now();
+        for (let i = 0; i < 10; i += 1) await send(channel, [notice(`r${i}`)]);
+        await fixture.graph.waitForMessages(10);
+        // At the shop's 1,000 per second this would take a few ms.
+        expect(Date.now() - started).toBeGreaterThanOrEqual(
+          impliedMs(10, 4) - 50,
+        );
+        expect(customer.inbox).toHaveLength(10);
+      } finally {
+        await setNumberRate(null);
+      }
+    });
+
+    it('falls back to the platform default when neither has a rate', async () => {
+      await fixture.setWhatsappSettings({ template: TEMPLATE });
+      const channel = start({ defaultMessagesPerSecond: 5 });
+      channel.startWorkers();
+      const started = Date.now();
+      for (let i = 0; i < 10; i += 1) await send(channel, [notice(`d${i}`)]);
+      await fixture.graph.waitForMessages(10);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(
+        impliedMs(10, 5) - 50,
+      );
+      expect(customer.inbox.map(bodyOf)).toEqual(
+        Array.from({ length: 10 }, (_, i) => noticeText(`d${i}`)),
+      );
+    });
   });
 
   describe.each(['before-send', 'after-record'] as const)(

@@ -10,8 +10,8 @@ import { ensureDemoShop } from '../../../src/app/demo-shop.ts';
 import { createApp } from '../../../src/app/http/create-app.ts';
 import type { Prisma } from '../../../src/generated/control/client.ts';
 import {
-  createAccessTokenLookup,
   createWhatsappChannel,
+  createWhatsappNumberLookup,
   createWhatsappRouter,
   signWebhookBody,
   type WhatsappChannel,
@@ -45,12 +45,7 @@ export const DEMO_ACCESS_TOKEN = 'demo-number-access-token';
 export type ExtraChannelOptions = Partial<
   Omit<
     WhatsappChannelOptions,
-    | 'redis'
-    | 'config'
-    | 'resolver'
-    | 'turnRunner'
-    | 'runInTenant'
-    | 'accessToken'
+    'redis' | 'config' | 'resolver' | 'turnRunner' | 'runInTenant' | 'numbers'
   >
 >;
 
@@ -226,7 +221,7 @@ function buildChannel(
     turnRunner: services.turnRunner,
     runInTenant: (id, fn) =>
       withTenantId(services.controlPlane, id, () => fn()),
-    accessToken: createAccessTokenLookup(services.controlPlane),
+    numbers: createWhatsappNumberLookup(services.controlPlane),
     logger: quietLogger,
     ...options,
   });
