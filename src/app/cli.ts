@@ -22,6 +22,12 @@ Commands:
   tenant move <slug> --to dedicated
                             move a shop to a database of its own
   tenant purge-old <slug>   drop the copy a move kept for rollback
+  tenant whatsapp <slug> [--template <name> --template-language <code> | --no-template]
+                [--mark-as-read on|off] [--messages-per-second <1-1000|default>]
+                [--number <phone_number_id> [--access-token-from-env]]
+                            show or change a shop's WhatsApp settings: template for
+                            the 24-hour rule, mark-as-read, send rate of the shop
+                            or (with --number) of one number, a number's token
   demo seed                 create the demo shop (slug "demo") in DATABASE_URL
 
 Environment: DATABASE_URL, REDIS_URL, WAKALA_SECRET_KEY, WAKALA_ADMIN_TOKEN,
@@ -40,6 +46,8 @@ const COMMANDS: Record<string, () => Promise<CommandRunner>> = {
     (await import('./commands/tenant-move.ts')).runTenantMove,
   'tenant purge-old': async () =>
     (await import('./commands/tenant-purge-old.ts')).runTenantPurgeOld,
+  'tenant whatsapp': async () =>
+    (await import('./commands/tenant-whatsapp.ts')).runTenantWhatsapp,
   'demo seed': async () =>
     (await import('./commands/demo-seed.ts')).runDemoSeed,
 };
