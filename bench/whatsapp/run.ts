@@ -6,7 +6,10 @@
 // against PostgreSQL and Redis on 127.0.0.1 (BENCH_POSTGRES_URL and
 // BENCH_REDIS_URL override; BENCH_MESSAGES and BENCH_CONCURRENCY set the
 // load; BENCH_INTAKE_ONLY=1 starts no workers, to see the webhook answer
-// alone). It creates and drops its own database and Redis key prefix.
+// alone; BENCH_MESSAGES_PER_SECOND gives the demo number its own send rate,
+// such as 1000 for a number Meta has upgraded, so the pipeline rather than
+// the default 80 per second bounds the run). It creates and drops its own
+// database and Redis key prefix.
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +35,7 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const INTAKE_ONLY = process.env.BENCH_INTAKE_ONLY === '1';
+const NUMBER_RATE = process.env.BENCH_MESSAGES_PER_SECOND;
 const DRAIN_LIMIT_MS = 300_000;
 const APP_SECRET = 'bench-whatsapp-app-secret';
 const SECRET_KEY = 'bench-whatsapp-secret-key-0123456789abcdef';
@@ -92,6 +96,9 @@ function webhookBody(i: number): string {
   });
 }
 
+/** When each contact's webhook was posted, to time its reply. */
+const postedAt = new Map<string, number>();
+
 /** Posts every webhook with `CONCURRENCY` in flight; returns latencies in ms. */
 async function postAll(url: string): Promise<number[]> {
   const latencies: number[] = [];
@@ -102,6 +109,7 @@ async function postAll(url: string): Promise<number[]> {
       const body = webhookBody(next);
       next += 1;
       const started = performance.now();
+      postedAt.set(`2783${String(next - 1).padStart(7, '0')}`, started);
       const res = await fetch(url, {
         method: 'POST',
         headers: {
@@ -129,6 +137,12 @@ async function prepare(databaseUrl: string): Promise<void> {
   try {
     await migrateAll(setup);
     await ensureDemoShop(setup, { whatsappAccessToken: 'bench-token' });
+    if (NUMBER_RATE !== undefined) {
+      await setup.db.whatsappNumber.update({
+        where: { phoneNumberId: DEMO_SHOP.whatsappPhoneNumberId },
+        data: { messagesPerSecond: Number(NUMBER_RATE) },
+      });
+    }
   } finally {
     await setup.close();
   }
@@ -147,8 +161,16 @@ async function listen(services: Services): Promise<Server> {
 
 async function measure(url: string, graph: FakeGraphApi): Promise<void> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   let lastSend = started;
-  graph.onMessage(() => (lastSend = performance.now()));
+  let cpuAtLastSend = cpuAtStart;
+  const replyLatencies: number[] = [];
+  graph.onMessage((message) => {
+    lastSend = performance.now();
+    cpuAtLastSend = process.cpuUsage();
+    const posted = postedAt.get(message.to);
+    if (posted !== undefined) replyLatencies.push(lastSend - posted);
+  });
   const latencies = await postAll(url);
   const posted = performance.now();
   const deadline = Date.now() + DRAIN_LIMIT_MS;
@@ -161,11 +183,18 @@ async function measure(url: string, graph: FakeGraphApi): Promise<void> {
   }
   const sent = graph.messages.length;
   const sorted = latencies.sort((a, b) => a - b);
+  const replies = replyLatencies.sort((a, b) => a - b);
   const seconds = (lastSend - started) / 1000;
-  const cpu = cpus()[0]?.model ?? 'unknown';
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuToLastSend =
+    cpuAtLastSend.user +
+    cpuAtLastSend.system -
+    cpuAtStart.user -
+    cpuAtStart.system;
   console.log(
-    `machine: ${cpus().length} cpus, ${cpu}, load ${loadavg()[0]?.toFixed(1)}`,
+    `machine: ${cpus().length} cpus, ${cpus()[0]?.model ?? 'unknown'}, load ${loadavg()[0]?.toFixed(1)}`,
   );
+  console.log(`number rate: ${NUMBER_RATE ?? 'default (80)'} messages/s`);
   console.log(`webhooks: ${MESSAGES} signed POSTs, concurrency ${CONCURRENCY}`);
   console.log(
     `webhook answer: p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms`,
@@ -177,6 +206,13 @@ async function measure(url: string, graph: FakeGraphApi): Promise<void> {
     console.log(
       `pipeline: ${sent}/${MESSAGES} replies sent in ${seconds.toFixed(1)} s = ${(sent / seconds).toFixed(0)} messages/s (webhook -> worker -> turn -> send)`,
     );
+  if (!INTAKE_ONLY)
+    console.log(
+      `reply latency (POST to send): p50 ${percentile(replies, 0.5).toFixed(0)} ms, p99 ${percentile(replies, 0.99).toFixed(0)} ms`,
+    );
+  console.log(
+    `process CPU: ${((INTAKE_ONLY ? cpu.user + cpu.system : cpuToLastSend) / 1000 / MESSAGES).toFixed(1)} ms per message (this process: app, workers, bench client, fake Graph API)`,
+  );
   console.log(`graph limit violations: ${graph.violations.length}`);
 }
 

@@ -1,6 +1,7 @@
 import type { SendThrottle } from './send-throttle.ts';
 
 interface Bucket {
+  /** Below zero: slots already promised to waiting callers. */
   tokens: number;
   /** Epoch milliseconds of the last refill. */
   at: number;
@@ -9,7 +10,8 @@ interface Bucket {
 /**
  * The token bucket of ThroughputLimiter kept in this process, for the
  * embedded default where one process does all the sending: one bucket per
- * business number, refilled at its messages-per-second allowance.
+ * business number, refilled at its messages-per-second allowance. As in
+ * Redis, a caller takes its token at once and waits for its reserved slot.
  */
 export class MemoryThroughputLimiter implements SendThrottle {
   readonly #buckets = new Map<string, Bucket>();
@@ -20,29 +22,20 @@ export class MemoryThroughputLimiter implements SendThrottle {
   }
 
   async take(phoneNumberId: string, perSecond: number): Promise<void> {
-    for (;;) {
-      const wait = this.#takeOrWait(phoneNumberId, perSecond);
-      if (wait <= 0) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+    const wait = this.#reserve(phoneNumberId, perSecond);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
-  /** Takes a token and returns 0, or returns how long to wait for one. */
-  #takeOrWait(phoneNumberId: string, rate: number): number {
+  /** Takes a token and returns how long to wait until it may be used. */
+  #reserve(phoneNumberId: string, rate: number): number {
     const now = this.#clock();
     const bucket = this.#buckets.get(phoneNumberId) ?? {
       tokens: rate,
       at: now,
     };
-    const tokens = Math.min(
-      rate,
-      bucket.tokens + ((now - bucket.at) * rate) / 1000,
-    );
-    const hasToken = tokens >= 1;
-    this.#buckets.set(phoneNumberId, {
-      tokens: hasToken ? tokens - 1 : tokens,
-      at: now,
-    });
-    return hasToken ? 0 : Math.ceil(((1 - tokens) * 1000) / rate);
+    const tokens =
+      Math.min(rate, bucket.tokens + ((now - bucket.at) * rate) / 1000) - 1;
+    this.#buckets.set(phoneNumberId, { tokens, at: now });
+    return tokens < 0 ? Math.ceil((-tokens * 1000) / rate) : 0;
   }
 }
