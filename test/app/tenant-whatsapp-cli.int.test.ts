@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../../src/app/commands/command-io.ts';
 import { runTenantWhatsapp } from '../../src/app/commands/tenant-whatsapp.ts';
 import { main } from '../../src/app/cli.ts';
 import { whatsappSettingsOf } from '../../src/channels/whatsapp/index.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { listAudit } from '../../src/tenancy/audit-log.ts';
 import { createTenantResolver } from '../../src/tenancy/tenant-resolver.ts';
+import { captureIo } from '../support/capture-io.ts';
 import { TEST_REDIS_URL, uniqueSuffix } from '../support/services.ts';
 import {
   insertTenantRow,
@@ -14,20 +14,6 @@ import {
   TEST_SECRET_KEY,
   type TestControlPlane,
 } from '../tenancy/t2-support.ts';
-
-type CapturedIo = CommandIo & { lines: string[]; errors: string[] };
-
-function captureIo(env: NodeJS.ProcessEnv): CapturedIo {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    env,
-    out: (line) => lines.push(line),
-    err: (line) => errors.push(line),
-  };
-}
 
 describe('wakala tenant whatsapp', () => {
   let env: TestControlPlane;

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIo } from '../../src/app/commands/command-io.ts';
 import { runMigrate } from '../../src/app/commands/migrate.ts';
 import { runTenantCreate } from '../../src/app/commands/tenant-create.ts';
 import { runTenantList } from '../../src/app/commands/tenant-list.ts';
@@ -16,23 +15,7 @@ import {
   type TestDatabase,
 } from '../support/services.ts';
 import { TEST_SECRET_KEY } from './control-plane-fixture.ts';
-
-interface Captured extends CommandIo {
-  lines: string[];
-  errors: string[];
-}
-
-function captureIo(env: NodeJS.ProcessEnv): Captured {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    env: { LOG_LEVEL: 'silent', ...env },
-    out: (line) => lines.push(line),
-    err: (line) => errors.push(line),
-  };
-}
+import { captureIo } from '../support/capture-io.ts';
 
 let database: TestDatabase;
 let env: NodeJS.ProcessEnv;

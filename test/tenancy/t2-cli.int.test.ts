@@ -2,30 +2,16 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTenantMove } from '../../src/app/commands/tenant-move.ts';
 import { runTenantPurgeOld } from '../../src/app/commands/tenant-purge-old.ts';
-import type { CommandIo } from '../../src/app/commands/command-io.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { provisionTenant } from '../../src/tenancy/provision-tenant.ts';
 import { createTenantResolver } from '../../src/tenancy/tenant-resolver.ts';
+import { captureIo } from '../support/capture-io.ts';
 import { TEST_REDIS_URL, uniqueSuffix } from '../support/services.ts';
 import {
   openTestControlPlane,
   TEST_SECRET_KEY,
   type TestControlPlane,
 } from './t2-support.ts';
-
-function captureIo(
-  env: NodeJS.ProcessEnv,
-): CommandIo & { lines: string[]; errors: string[] } {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  return {
-    lines,
-    errors,
-    env,
-    out: (line) => lines.push(line),
-    err: (line) => errors.push(line),
-  };
-}
 
 describe('wakala tenant move and purge-old', () => {
   let env: TestControlPlane;
