@@ -129,21 +129,31 @@ export function renderUssdScreen(
 }
 
 /**
+ * A header line of a channel screen: a key said in the screen's language,
+ * or in a language of its own (a screen for a contact whose language is
+ * not known yet says one line in each language).
+ */
+export type HeaderText = string | { key: string; language: Language };
+
+/**
  * Renders a screen of the channel's own (choosing a shop on a shared code):
  * translated header keys and ready-made numbered lines, fitted like any
  * other screen.
  */
 export function renderChannelScreen(
-  headerKeys: string[],
+  header: HeaderText[],
   lines: ScreenLine[],
   language: Language,
   options: RenderUssdScreenOptions & { isEnd?: boolean } = {},
 ): UssdScreen {
   const clean =
     options.transliterate === false ? (text: string) => text : toGsm7;
-  const say = (key: string) => clean(translateText(language, { key }));
+  const say = (text: HeaderText) =>
+    typeof text === 'string'
+      ? clean(translateText(language, { key: text }))
+      : clean(translateText(text.language, { key: text.key }));
   const parts: ScreenParts = {
-    header: headerKeys.map(say),
+    header: header.map(say),
     options: lines.map((line) => ({ ...line, label: clean(line.label) })),
     roles: {},
     pageNav: {

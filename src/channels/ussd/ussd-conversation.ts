@@ -79,7 +79,21 @@ export class UssdConversation {
     return this.show(full);
   }
 
-  private askStoreCode(step: Step, language: Language, isRetry: boolean) {
+  /** Asks for a store code; with no language known, in all five. */
+  private askStoreCode(
+    step: Step,
+    language: Language | undefined,
+    isRetry: boolean,
+  ) {
+    if (language === undefined) {
+      const screen = this.screens.enterCodeEveryLanguage(isRetry);
+      return this.save(step, {
+        phase: 'entering_code',
+        language: 'en',
+        isLanguageUnknown: true,
+        ...firstPage(screen),
+      });
+    }
     const screen = this.screens.enterCode(language, isRetry);
     return this.save(step, {
       phase: 'entering_code',
@@ -103,10 +117,7 @@ export class UssdConversation {
       return this.runTurn(step, id, { type: 'user.start' }, { language: 'en' });
     }
     const lastShop = await this.options.store.getLastShop(serviceCode, phone);
-    // Known shortcoming: before any shop is known, a new contact on a shared
-    // code is asked for the store code in English (the platform default);
-    // a per-code default language in the control plane would fix it.
-    if (!lastShop) return this.askStoreCode(step, 'en', false);
+    if (!lastShop) return this.askStoreCode(step, undefined, false);
     const screen = this.screens.chooseShop(lastShop.language, lastShop.name);
     return this.save(step, {
       phase: 'choosing_shop',
@@ -129,7 +140,8 @@ export class UssdConversation {
         )
       : undefined;
     if (resolution?.kind !== 'tenant') {
-      return this.askStoreCode(step, state.language, true);
+      const known = state.isLanguageUnknown ? undefined : state.language;
+      return this.askStoreCode(step, known, true);
     }
     const tenant: UssdTenant = resolution.tenant;
     const previous = {

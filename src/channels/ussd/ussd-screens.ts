@@ -1,7 +1,8 @@
-import { translate, type Language } from '../../i18n/index.ts';
+import { LANGUAGES, translate, type Language } from '../../i18n/index.ts';
 import type { ScreenLine } from './page-screen.ts';
 import {
   renderChannelScreen,
+  type HeaderText,
   type RenderUssdScreenOptions,
   type UssdScreen,
 } from './render-ussd-screen.ts';
@@ -38,7 +39,7 @@ export function pageLocally(
 /** The channel's own screens, built from its `ussd:` texts. */
 export function createChannelScreens(render: RenderUssdScreenOptions) {
   const screen = (
-    keys: string[],
+    keys: HeaderText[],
     language: Language,
     lines: ScreenLine[] = [],
     isEnd = false,
@@ -52,6 +53,21 @@ export function createChannelScreens(render: RenderUssdScreenOptions) {
       screen(
         [isRetry ? 'ussd:shop.code_not_found' : 'ussd:shop.enter_code'],
         language,
+      ),
+    /**
+     * The store-code prompt for a contact of whom nothing is known yet: one
+     * short line in each of the five languages, so nobody meets a language
+     * they do not read before they reach a shop.
+     */
+    enterCodeEveryLanguage: (isRetry: boolean) =>
+      screen(
+        LANGUAGES.map((language) => ({
+          key: isRetry
+            ? 'ussd:shop.code_not_found_short'
+            : 'ussd:shop.enter_code_short',
+          language,
+        })),
+        'en',
       ),
     chooseShop: (language: Language, shopName: string) =>
       screen(['ussd:shop.choose'], language, [

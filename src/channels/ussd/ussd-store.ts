@@ -17,6 +17,12 @@ export interface UssdSessionState {
   storeCode?: string;
   storeName?: string;
   language: Language;
+  /**
+   * True while `language` is only the platform default because nothing is
+   * known of the contact yet (a first dial on a shared code): its screens
+   * then speak every language.
+   */
+  isLanguageUnknown?: boolean;
   /** The pages of the screen last shown, and which one is showing. */
   pages: string[];
   page: number;

@@ -14,6 +14,14 @@ const STORE_CODE = '4321';
 const SHOP_CHOOSER =
   'CON Welcome back. Choose a shop:\n1. Demo Spaza\n2. Another shop';
 const ASK_STORE_CODE = 'CON Welcome to Wakala. Please type the shop code:';
+// A first dial on a shared code knows no language yet: a line in each.
+const ASK_STORE_CODE_EVERY_LANGUAGE = [
+  'CON Type the shop code',
+  'Thayipha ikhodi yesitolo',
+  'Bhala ikhowudi yevenkile',
+  'Tik die winkelkode',
+  'Thaepa khoutu ya lebenkele',
+].join('\n');
 const DIAL_AGAIN =
   'END Sorry, this is taking too long. Please dial again in a minute.';
 
@@ -215,9 +223,15 @@ describe('the USSD channel over the demo shop', () => {
       const phone = '+27825551006';
       const first = session(ussd, 'ATUid_shared_1', phone, SHARED_CODE);
       const turns = turnsRun(logs);
-      expect(await first.dial()).toBe(ASK_STORE_CODE);
+      expect(await first.dial()).toBe(ASK_STORE_CODE_EVERY_LANGUAGE);
       expect(await first.dial('9999')).toBe(
-        'CON Sorry, we could not find that shop code. Please type it again:',
+        [
+          'CON Not found, type it again',
+          'Ayitholakalanga, thayipha futhi',
+          'Ayifumanekanga, bhala kwakhona',
+          'Nie gevind nie, tik weer',
+          'Ha e a fumanwa, thaepa hape',
+        ].join('\n'),
       );
       expect(turnsRun(logs)).toBe(turns);
       expect(await first.dial(STORE_CODE)).toMatch(
@@ -233,9 +247,13 @@ describe('the USSD channel over the demo shop', () => {
         /^CON Welcome back to Demo Spaza!\nMain menu/,
       );
 
+      // Known by now: "another shop" asks in the contact's language only.
       const other = session(ussd, 'ATUid_shared_3', phone, SHARED_CODE);
       expect(await other.dial()).toBe(SHOP_CHOOSER);
       expect(await other.dial('2')).toBe(ASK_STORE_CODE);
+      expect(await other.dial('9999')).toBe(
+        'CON Sorry, we could not find that shop code. Please type it again:',
+      );
     });
   });
 });
